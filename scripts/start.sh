@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Sets everything up and starts Odoo 18 with sale_customer_mgmt, key_account and after_sales
+# installed with demo data.
+#
+#   scripts/start.sh               set up (first time) and serve in the foreground (Ctrl-C stops)
+#   scripts/start.sh --background  serve in the background (stop with scripts/stop.sh)
+#   scripts/start.sh --update      also update the three addons (after pulling new code)
+#
+# Idempotent: a second run reuses the virtualenv/Odoo, the PostgreSQL cluster and the database.
+# Environment: CM_DB (database, default customer_mgmt), CM_HTTP_PORT (default 8069),
+# ODOO_PYTHON, ODOO_RC, PGHOST/PGPORT/PGUSER/PGPASSWORD (see README, "Configuration").
+source "$(dirname "$0")/common.sh"
+
+BACKGROUND=0; UPDATE=0
+for arg in "$@"; do
+    case "$arg" in
+        --background) BACKGROUND=1 ;;
+        --update) UPDATE=1 ;;
+        -h|--help) sed -n 2,12p "$0"; exit 0 ;;
+        *) cm_die "unknown option $arg (see --help)" ;;
+    esac
+done
+
+cm_init
+DB="${CM_DB:-customer_mgmt}"
+PORT="${CM_HTTP_PORT:-8069}"
+ADDONS="sale_customer_mgmt,key_account,after_sales"
+LOG="$CM_LOGDIR/odoo.log"
+PIDFILE="$CM_STATE/odoo.pid"
+
+if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
+    echo "Odoo is already running (pid $(cat "$PIDFILE")): http://localhost:$PORT  database: $DB  log: $LOG"
+    exit 0
+fi
+if [ "$(cm_free_port "$PORT")" != "$PORT" ]; then
+    cm_die "port $PORT is in use; set CM_HTTP_PORT to another port"
+fi
+
+if cm_modules_installed "$DB" sale_customer_mgmt key_account after_sales 2>/dev/null; then
+    if [ "$UPDATE" = 1 ]; then
+        cm_log "updating $ADDONS in $DB"
+        cm_odoo -d "$DB" -u "$ADDONS" --stop-after-init --http-port "$PORT" --logfile "$LOG" \
+            || cm_die "update failed, see $LOG"
+    else
+        cm_log "database $DB is ready (addons installed); reusing it"
+    fi
+else
+    cm_log "installing $ADDONS with demo data into $DB (first run: a few minutes; log: $LOG)"
+    cm_odoo -d "$DB" -i "$ADDONS" --stop-after-init --http-port "$PORT" --logfile "$LOG" \
+        || { tail -30 "$LOG" >&2; cm_die "installation failed, see $LOG"; }
+fi
+
+cat <<INFO
+
+  Odoo 18 with Customer Management is starting
+    URL:       http://localhost:$PORT   (login admin / password admin)
+    database:  $DB
+    logs:      $LOG
+    stop:      scripts/stop.sh   (Odoo and the project-local PostgreSQL)
+
+INFO
+SERVE=(-d "$DB" --db-filter "^$DB\$" --http-port "$PORT" --logfile "$LOG")
+if [ "$BACKGROUND" = 1 ]; then
+    nohup "$CM_PY" -m odoo -c "$CM_CONF" "${SERVE[@]}" >>"$LOG" 2>&1 &
+    echo $! > "$PIDFILE"
+    for _ in $(seq 1 60); do
+        if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/web/login" 2>/dev/null; then
+            echo "  serving in the background (pid $(cat "$PIDFILE"))"
+            exit 0
+        fi
+        kill -0 "$(cat "$PIDFILE")" 2>/dev/null || { tail -20 "$LOG" >&2; cm_die "Odoo stopped, see $LOG"; }
+        sleep 1
+    done
+    cm_die "Odoo did not answer on port $PORT within 60 s, see $LOG"
+fi
+echo $$ > "$PIDFILE"
+exec "$CM_PY" -m odoo -c "$CM_CONF" "${SERVE[@]}"
