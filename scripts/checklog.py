@@ -63,11 +63,9 @@ def main():
                 continue
             if any(p.search(line) for p in ignore):
                 continue
-            if msg.startswith(("FAIL:", "ERROR:")):
-                failures += 1
-            else:
-                # an unexpected warning or error counts as a failure of the run
-                failures += 1
+            # a failed test ("FAIL: ..."/"ERROR: ...") and any other unexpected
+            # warning or error each count as one failure of the run
+            failures += 1
             context = "\n".join(lines[i : i + 12])
             problems.append(f"{path}:{i + 1}: unexpected {level}:\n{context}\n")
     for module in modules:
