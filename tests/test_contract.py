@@ -4,7 +4,7 @@ integrations and black-box acceptance tests use these technical names.
 Checked through ``fields_get`` as an RPC client sees it, plus the public methods.
 """
 
-from odoo.tests import TransactionCase
+from .common import CrossAddonCase
 
 SELECTIONS = {
     "purchase_power": {"high", "medium", "low"},
@@ -122,7 +122,7 @@ METHODS = {
 }
 
 
-class TestContract(TransactionCase):
+class TestContract(CrossAddonCase):
     def test_fields(self):
         for model, fields in CONTRACT.items():
             self.assertIn(model, self.env, f"model {model} is missing")
