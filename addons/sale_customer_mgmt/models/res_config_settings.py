@@ -1,0 +1,91 @@
+# Copyright 2026 Customer Management Team
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    tier_weight_purchase = fields.Float(
+        related="company_id.tier_weight_purchase", readonly=False
+    )
+    tier_weight_profit = fields.Float(
+        related="company_id.tier_weight_profit", readonly=False
+    )
+    tier_weight_payment = fields.Float(
+        related="company_id.tier_weight_payment", readonly=False
+    )
+    tier_weight_potential = fields.Float(
+        related="company_id.tier_weight_potential", readonly=False
+    )
+    tier_weight_cooperation = fields.Float(
+        related="company_id.tier_weight_cooperation", readonly=False
+    )
+    tier_normalization = fields.Selection(
+        related="company_id.tier_normalization", readonly=False
+    )
+    tier_cap_purchase = fields.Monetary(
+        related="company_id.tier_cap_purchase", readonly=False
+    )
+    tier_cap_profit = fields.Monetary(
+        related="company_id.tier_cap_profit", readonly=False
+    )
+    tier_late_days_cap = fields.Integer(
+        related="company_id.tier_late_days_cap", readonly=False
+    )
+    purchase_power_high_spend = fields.Monetary(
+        related="company_id.purchase_power_high_spend", readonly=False
+    )
+    purchase_power_medium_spend = fields.Monetary(
+        related="company_id.purchase_power_medium_spend", readonly=False
+    )
+    purchase_power_high_aov = fields.Monetary(
+        related="company_id.purchase_power_high_aov", readonly=False
+    )
+    purchase_power_medium_aov = fields.Monetary(
+        related="company_id.purchase_power_medium_aov", readonly=False
+    )
+    churn_interval_factor = fields.Float(
+        related="company_id.churn_interval_factor", readonly=False
+    )
+    churn_default_interval = fields.Integer(
+        related="company_id.churn_default_interval", readonly=False
+    )
+    churn_partial_drop = fields.Float(
+        related="company_id.churn_partial_drop", readonly=False
+    )
+    churn_category_min_share = fields.Float(
+        related="company_id.churn_category_min_share", readonly=False
+    )
+    lifetime_years = fields.Float(related="company_id.lifetime_years", readonly=False)
+
+    # prospects, development day, order-change approval
+    prospect_pool_target = fields.Integer(
+        related="company_id.prospect_pool_target", readonly=False
+    )
+    prospect_public_pool = fields.Boolean(
+        related="company_id.prospect_public_pool", readonly=False
+    )
+    prospect_public_pool_days = fields.Integer(
+        related="company_id.prospect_public_pool_days", readonly=False
+    )
+    dev_day_week = fields.Selection(related="company_id.dev_day_week", readonly=False)
+    dev_day_weekday = fields.Selection(
+        related="company_id.dev_day_weekday", readonly=False
+    )
+    order_change_approval = fields.Boolean(
+        related="company_id.order_change_approval", readonly=False
+    )
+    order_change_approval_amount = fields.Monetary(
+        related="company_id.order_change_approval_amount", readonly=False
+    )
+
+    def action_schedule_development_days(self):
+        self.ensure_one()
+        users = (
+            self.env["crm.team.member"]
+            .search([("crm_team_id.company_id", "in", [self.company_id.id, False])])
+            .user_id
+        )
+        users._schedule_development_day(self.company_id)
+        return True

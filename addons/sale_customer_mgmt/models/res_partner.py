@@ -1,0 +1,738 @@
+# Copyright 2026 Customer Management Team
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL, float_round
+
+from .customer_scoring import CRITERIA
+
+RATING_SELECTION = [
+    ("0", "Not Rated"),
+    ("1", "Poor"),
+    ("2", "Fair"),
+    ("3", "Good"),
+    ("4", "Very Good"),
+    ("5", "Excellent"),
+]
+# Fields a salesperson maintains by hand on their own customers.
+TIER_USER_FIELDS = {
+    "tier_potential_rating",
+    "tier_cooperation_rating",
+    "card_type",
+    "customer_scale",
+}
+# Fields only the engine or a sales manager may change.
+TIER_MANAGER_FIELDS = {
+    "customer_tier_id",
+    "customer_score",
+    "tier_locked",
+    "tier_lock_reason",
+    "tier_locked_by_id",
+    "tier_locked_date",
+}
+CURSOR_PARAM = "sale_customer_mgmt.tier_cron_cursor"
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    customer_tier_id = fields.Many2one(
+        "res.partner.tier",
+        string="Customer Tier",
+        index="btree_not_null",
+        readonly=True,
+        help="Tier from the customer score; empty for prospects (no purchase yet).",
+    )
+    customer_tier_code = fields.Char(
+        related="customer_tier_id.code", string="Tier Code"
+    )
+    customer_tier_color = fields.Integer(related="customer_tier_id.color")
+    customer_score = fields.Float(
+        digits=(16, 2),
+        readonly=True,
+        aggregator="avg",
+        help="Weighted score 0-100 of the five criteria.",
+    )
+    is_prospect = fields.Boolean(
+        string="Prospect",
+        readonly=True,
+        help="No confirmed order yet (潜在客户): the customer gets no tier.",
+    )
+    tier_locked = fields.Boolean(
+        string="Tier Pinned",
+        readonly=True,
+        help="A sales manager pinned the tier: recomputing updates the score "
+        "but keeps the tier.",
+    )
+    tier_lock_reason = fields.Text(string="Pin Reason", readonly=True)
+    tier_locked_by_id = fields.Many2one("res.users", string="Pinned By", readonly=True)
+    tier_locked_date = fields.Datetime(string="Pinned On", readonly=True)
+    tier_last_change_date = fields.Datetime(string="Tier Changed On", readonly=True)
+    tier_scored_date = fields.Datetime(string="Scored On", readonly=True)
+    # Sub-scores (0-100)
+    tier_score_purchase = fields.Float(string="Purchase Volume Score", readonly=True)
+    tier_score_profit = fields.Float(string="Profitability Score", readonly=True)
+    tier_score_payment = fields.Float(string="Payment Safety Score", readonly=True)
+    tier_score_potential = fields.Float(string="Future Potential Score", readonly=True)
+    tier_score_cooperation = fields.Float(string="Cooperation Score", readonly=True)
+    # Raw values, company currency
+    tier_sales_12m = fields.Monetary(
+        string="Sales (12 Months)", currency_field="currency_id", readonly=True
+    )
+    tier_sales_prev_12m = fields.Monetary(
+        string="Sales (Previous 12 Months)", currency_field="currency_id", readonly=True
+    )
+    tier_margin_12m = fields.Monetary(
+        string="Margin (12 Months)", currency_field="currency_id", readonly=True
+    )
+    tier_order_count_12m = fields.Integer(string="Orders (12 Months)", readonly=True)
+    tier_paid_share = fields.Float(string="Paid Share (%)", readonly=True)
+    tier_overdue_amount = fields.Monetary(
+        string="Overdue Receivables", currency_field="currency_id", readonly=True
+    )
+    tier_avg_days_late = fields.Float(string="Average Days Paid Late", readonly=True)
+    tier_growth_pct = fields.Float(string="Sales Growth (%)", readonly=True)
+    tier_last_order_date = fields.Date(string="Last Order", readonly=True)
+    tier_potential_rating = fields.Selection(
+        RATING_SELECTION,
+        string="Potential Rating",
+        default="0",
+        help="Salesperson's view of the customer's future (未来性), 1-5 stars; "
+        "blended 50/50 with the sales growth.",
+    )
+    tier_cooperation_rating = fields.Selection(
+        RATING_SELECTION,
+        string="Cooperation Rating",
+        default="0",
+        help="Salesperson's rating of the cooperation (合作性), 1-5 stars; "
+        "service signals are blended in by their number of observations.",
+    )
+    purchase_power = fields.Selection(
+        [("high", "High"), ("medium", "Medium"), ("low", "Low")],
+        string="Purchasing Power",
+        readonly=True,
+        help="From the annual spend and the average order value (company thresholds).",
+    )
+    customer_scale = fields.Selection(
+        [("large", "Large"), ("medium", "Medium"), ("small", "Small")],
+        string="Scale",
+        help="Size of the customer's enterprise (规模).",
+    )
+    card_type = fields.Selection(
+        [("fixed", "Fixed"), ("attack", "Attack"), ("development", "Development")],
+        help="Fixed: established regular buyer; Attack: being won from a "
+        "competitor; Development: prospect being developed.",
+    )
+    churn_state = fields.Selection(
+        [
+            ("active", "Active"),
+            ("at_risk", "At Risk"),
+            ("partial", "Partial Defector"),
+            ("lost", "Lost"),
+        ],
+        readonly=True,
+        help="Lost: no order for longer than k x the usual order interval. "
+        "Partial: 12-month spend dropped beyond the threshold or a product "
+        "category stopped. At risk: no order for longer than the usual interval.",
+    )
+    lifetime_value = fields.Monetary(
+        currency_field="currency_id",
+        readonly=True,
+        help="Average annual gross margin x expected remaining years.",
+    )
+    tier_history_ids = fields.One2many(
+        "res.partner.tier.history", "partner_id", string="Tier History"
+    )
+    tier_breakdown_html = fields.Html(
+        string="Score Breakdown", compute="_compute_tier_breakdown", sanitize=False
+    )
+    tier_next_info = fields.Char(string="Next Tier", compute="_compute_tier_breakdown")
+
+    # churn reason (customer analysis)
+    churn_reason_id = fields.Many2one(
+        "sale.churn.reason",
+        index="btree_not_null",
+        tracking=True,
+        help="Why this customer stopped (or is about to stop) buying from us.",
+    )
+    churn_note = fields.Text(help="What the customer told us when leaving.")
+
+    # visits
+    customer_visit_count = fields.Integer(
+        string="Visit Count",
+        compute="_compute_customer_visit_count",
+        groups="sale_customer_mgmt.group_customer_accountant",
+    )
+
+    @api.depends(
+        "customer_score",
+        "customer_tier_id",
+        "is_prospect",
+        "tier_score_purchase",
+        "tier_score_profit",
+        "tier_score_payment",
+        "tier_score_potential",
+        "tier_score_cooperation",
+    )
+    @api.depends_context("company", "lang")
+    def _compute_tier_breakdown(self):
+        tiers = self.env["res.partner.tier"].search([])
+        for partner in self:
+            company = partner.company_id or self.env.company
+            partner.tier_breakdown_html = partner._tier_breakdown_table(company)
+            partner.tier_next_info = partner._tier_next_text(
+                tiers, company._get_tier_thresholds()
+            )
+
+    def _tier_breakdown_rows(self, company):
+        """(label, raw value text, sub-score, weight %, contribution)."""
+        self.ensure_one()
+        weights = company._get_tier_weights()
+        total = sum(weights.values()) or 1.0
+        fmt_amount = self._tier_format_amount
+        raw = {
+            "purchase": fmt_amount(self.tier_sales_12m),
+            "profit": fmt_amount(self.tier_margin_12m),
+            "payment": self.env._(
+                "paid %(share)s%%, overdue %(overdue)s, %(days)s days late on average",
+                share=float_round(self.tier_paid_share, 1),
+                overdue=fmt_amount(self.tier_overdue_amount),
+                days=float_round(self.tier_avg_days_late, 1),
+            ),
+            "potential": self.env._(
+                "growth %(growth)s%%, rating %(rating)s/5",
+                growth=float_round(self.tier_growth_pct, 1),
+                rating=self.tier_potential_rating or "0",
+            ),
+            "cooperation": self.env._(
+                "rating %(rating)s/5", rating=self.tier_cooperation_rating or "0"
+            ),
+        }
+        labels = dict(self._tier_criterion_labels())
+        rows = []
+        for criterion in CRITERIA:
+            sub = self[f"tier_score_{criterion}"]
+            share = weights[criterion] / total
+            rows.append(
+                (labels[criterion], raw[criterion], sub, share * 100.0, sub * share)
+            )
+        return rows
+
+    def _tier_criterion_labels(self):
+        return [
+            ("purchase", self.env._("Purchase volume (12 months)")),
+            ("profit", self.env._("Profitability (margin, 12 months)")),
+            ("payment", self.env._("Payment safety")),
+            ("potential", self.env._("Future potential")),
+            ("cooperation", self.env._("Cooperation")),
+        ]
+
+    def _tier_format_amount(self, amount):
+        currency = self.currency_id or self.env.company.currency_id
+        return f"{currency.symbol or ''}{amount:,.2f}"
+
+    def _tier_breakdown_table(self, company):
+        if self.is_prospect or not self.tier_scored_date:
+            return False
+        head = Markup(
+            "<table class='table table-sm o_tier_breakdown'><thead><tr>"
+            "<th>%s</th><th>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th><th class='text-end'>%s</th>"
+            "</tr></thead><tbody>"
+        ) % (
+            self.env._("Criterion"),
+            self.env._("Raw Value"),
+            self.env._("Sub-score"),
+            self.env._("Weight"),
+            self.env._("Contribution"),
+        )
+        body = Markup()
+        for label, raw, sub, weight, contribution in self._tier_breakdown_rows(company):
+            body += Markup(
+                "<tr><td>%s</td><td>%s</td><td class='text-end'>%s</td>"
+                "<td class='text-end'>%s%%</td><td class='text-end'>%s</td></tr>"
+            ) % (label, raw, f"{sub:.1f}", f"{weight:.0f}", f"{contribution:.1f}")
+        foot = Markup(
+            "<tr class='fw-bold'><td colspan='4'>%s</td>"
+            "<td class='text-end'>%s</td></tr></tbody></table>"
+        ) % (self.env._("Score"), f"{self.customer_score:.1f}")
+        return head + body + foot
+
+    def _tier_next_text(self, tiers, thresholds):
+        """What would make the customer reach the next tier."""
+        if self.is_prospect or not self.tier_scored_date:
+            return False
+        ordered = tiers.sorted(lambda t: (t.sequence, t.id))
+        better = [
+            (tier, thresholds.get(tier.id, tier.min_score))
+            for tier in ordered
+            if thresholds.get(tier.id, tier.min_score) > self.customer_score
+        ]
+        if not better:
+            return self.env._("Top tier reached.")
+        target, threshold = better[-1]
+        # formatted outside the call: babel's extractor evaluates f-strings in it
+        points = format(threshold - self.customer_score, ".1f")
+        return self.env._(
+            "%(points)s points missing to reach tier %(tier)s (%(threshold)s).",
+            points=points,
+            tier=target.display_name,
+            threshold=format(threshold, "g"),
+        )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        if not self.env.su:
+            self._check_tier_write_access(set(vals))
+        res = super().write(vals)
+        if {"tier_potential_rating", "tier_cooperation_rating"} & set(vals):
+            self.commercial_partner_id.filtered("tier_scored_date")._recompute_tiers()
+        return res
+
+    def _check_tier_write_access(self, fnames):
+        user = self.env.user
+        if fnames & TIER_MANAGER_FIELDS and not user.has_group(
+            "sale_customer_mgmt.group_customer_manager"
+        ):
+            raise AccessError(
+                self.env._("Only sales managers can change or pin a customer's tier.")
+            )
+        if not fnames & TIER_USER_FIELDS or user.has_group(
+            "sale_customer_mgmt.group_customer_manager"
+        ):
+            return
+        if not user.has_group("sale_customer_mgmt.group_customer_user"):
+            raise AccessError(
+                self.env._("Only salespeople can rate customers for their tier.")
+            )
+        foreign = self.commercial_partner_id.filtered(
+            lambda p: p.user_id and p.user_id != user
+        )
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "You can only rate your own customers (%(names)s belong to "
+                    "another salesperson).",
+                    names=", ".join(foreign.mapped("display_name")),
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_recompute_tier(self):
+        """Recompute the score and tier of the selected customers now."""
+        if not self.env.user.has_group("sale_customer_mgmt.group_customer_user"):
+            raise AccessError(
+                self.env._("Only salespeople and managers can recompute tiers.")
+            )
+        self._recompute_tiers(cause="recompute")
+        return True
+
+    def action_unpin_tier(self):
+        if not self.env.user.has_group("sale_customer_mgmt.group_customer_manager"):
+            raise AccessError(self.env._("Only sales managers can unpin a tier."))
+        partners = self.commercial_partner_id.filtered("tier_locked")
+        if not partners:
+            return True
+        # sudo: manager checked above; history is written by the engine only
+        self.env["res.partner.tier.history"].sudo().create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "company_id": (partner.company_id or self.env.company).id,
+                    "old_tier_id": partner.customer_tier_id.id,
+                    "new_tier_id": partner.customer_tier_id.id,
+                    "score": partner.customer_score,
+                    "cause": "manual_unpin",
+                    "user_id": self.env.user.id,
+                }
+                for partner in partners
+            ]
+        )
+        partners.write(
+            {
+                "tier_locked": False,
+                "tier_lock_reason": False,
+                "tier_locked_by_id": False,
+                "tier_locked_date": False,
+            }
+        )
+        partners._message_log_batch(
+            dict.fromkeys(partners.ids, self.env._("Tier unpinned.")),
+        )
+        partners._recompute_tiers(cause="recompute")
+        return True
+
+    def action_open_tier_pin_wizard(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_customer_mgmt.res_partner_tier_pin_wizard_action"
+        )
+        action["context"] = {"default_partner_ids": self.commercial_partner_id.ids}
+        return action
+
+    # ------------------------------------------------------------------
+    # Engine
+    # ------------------------------------------------------------------
+    def _tier_scoring_company(self):
+        return self.company_id or self.env.company
+
+    def _tier_group_by_company(self):
+        """{company: commercial partners} of ``self``."""
+        groups = {}
+        for partner in self.commercial_partner_id:
+            company = partner._tier_scoring_company()
+            groups.setdefault(company, self.browse())
+            groups[company] |= partner
+        return groups
+
+    def _recompute_tiers(self, cause="recompute", weights=None, thresholds=None):
+        """Score ``self`` (their commercial partners) and store the result."""
+        scoring = self.env["customer.tier.scoring"]
+        for company, partners in self._tier_group_by_company().items():
+            results = scoring._score_partners(partners, company, weights=weights)
+            partners._apply_tier_results(results, company, cause, thresholds)
+
+    def _tier_preview(self, weights_by_company=None, thresholds=None):
+        """{partner_id: (old tier, new tier)} without writing anything."""
+        tiers = self.env["res.partner.tier"].search([])
+        scoring = self.env["customer.tier.scoring"]
+        preview = {}
+        for company, partners in self._tier_group_by_company().items():
+            weights = (weights_by_company or {}).get(company.id)
+            results = scoring._score_partners(partners, company, weights=weights)
+            company_thresholds = company._get_tier_thresholds() | (thresholds or {})
+            for partner in partners:
+                new_tier = partner._tier_from_result(
+                    results[partner.id], tiers, company_thresholds
+                )
+                preview[partner.id] = (partner.customer_tier_id, new_tier)
+        return preview
+
+    def _tier_from_result(self, result, tiers, thresholds=None):
+        if self.tier_locked:
+            return self.customer_tier_id
+        if result["is_prospect"]:
+            return tiers.browse()
+        return tiers._get_tier_for_score(result["score"], thresholds)
+
+    def _apply_tier_results(self, results, company, cause, thresholds=None):
+        """Store the engine's ``results`` on ``self`` and on their contacts.
+
+        The values differ per partner, so the ORM would issue one UPDATE per
+        partner; a single ``UPDATE ... FROM (VALUES ...)`` keeps the number of
+        queries independent of the batch size. The fields are plain readonly
+        fields owned by this engine (no compute depends on them) and the
+        cache is invalidated right after."""
+        tiers = self.env["res.partner.tier"].search([])
+        thresholds = company._get_tier_thresholds() | (thresholds or {})
+        now = fields.Datetime.now()
+        rows = []
+        history = []
+        bodies = {}
+        for partner in self:
+            result = results[partner.id]
+            new_tier = partner._tier_from_result(result, tiers, thresholds)
+            old_tier = partner.customer_tier_id
+            changed = new_tier != old_tier
+            if changed:
+                history.append(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "date": now,
+                        "old_tier_id": old_tier.id,
+                        "new_tier_id": new_tier.id,
+                        "score": result["score"],
+                        "cause": cause,
+                        "user_id": self.env.user.id,
+                    }
+                )
+                bodies[partner.id] = self._tier_change_body(
+                    old_tier, new_tier, result["score"], cause
+                )
+            card_type = partner.card_type
+            if result["is_prospect"] and not card_type:
+                card_type = "development"
+            elif not result["is_prospect"] and card_type in (False, "development"):
+                card_type = "fixed"
+            subs = result["subs"]
+            rows.append(
+                SQL(
+                    "(%s::int, %s::int, %s::numeric, %s::bool, %s::timestamp, "
+                    "%s::float8, %s::float8, %s::float8, %s::float8, %s::float8, "
+                    "%s::numeric, %s::numeric, %s::numeric, %s::int, %s::float8, "
+                    "%s::numeric, %s::float8, %s::float8, %s::date, %s::varchar, "
+                    "%s::varchar, %s::varchar, %s::numeric)",
+                    partner.id,
+                    new_tier.id or None,
+                    result["score"],
+                    result["is_prospect"],
+                    now if changed else partner.tier_last_change_date or None,
+                    subs["purchase"],
+                    subs["profit"],
+                    subs["payment"],
+                    subs["potential"],
+                    subs["cooperation"],
+                    result["sales_12m"],
+                    result["sales_prev_12m"],
+                    result["margin_12m"],
+                    result["order_count_12m"],
+                    result["paid_share"],
+                    result["overdue_amount"],
+                    result["avg_days_late"],
+                    result["growth_pct"],
+                    result["last_order_date"] or None,
+                    result["purchase_power"] or None,
+                    result["churn_state"] or None,
+                    card_type or None,
+                    result["lifetime_value"],
+                )
+            )
+        if not rows:
+            return
+        self.env["res.partner"].flush_model()
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET customer_tier_id = v.tier_id,
+                       customer_score = v.score,
+                       is_prospect = v.is_prospect,
+                       tier_last_change_date = v.change_date,
+                       tier_scored_date = %(now)s,
+                       tier_score_purchase = v.s_purchase,
+                       tier_score_profit = v.s_profit,
+                       tier_score_payment = v.s_payment,
+                       tier_score_potential = v.s_potential,
+                       tier_score_cooperation = v.s_cooperation,
+                       tier_sales_12m = v.sales_12m,
+                       tier_sales_prev_12m = v.sales_prev,
+                       tier_margin_12m = v.margin_12m,
+                       tier_order_count_12m = v.order_count,
+                       tier_paid_share = v.paid_share,
+                       tier_overdue_amount = v.overdue,
+                       tier_avg_days_late = v.days_late,
+                       tier_growth_pct = v.growth,
+                       tier_last_order_date = v.last_order,
+                       purchase_power = v.power,
+                       churn_state = v.churn,
+                       card_type = v.card_type,
+                       lifetime_value = v.ltv
+                  FROM (VALUES %(rows)s) AS v(
+                       id, tier_id, score, is_prospect, change_date, s_purchase,
+                       s_profit, s_payment, s_potential, s_cooperation, sales_12m,
+                       sales_prev, margin_12m, order_count, paid_share, overdue,
+                       days_late, growth, last_order, power, churn, card_type, ltv)
+                 WHERE p.commercial_partner_id = v.id
+                """,
+                now=now,
+                rows=SQL(", ").join(rows),
+            )
+        )
+        self.env["res.partner"].invalidate_model(
+            [
+                "customer_tier_id",
+                "customer_score",
+                "is_prospect",
+                "tier_last_change_date",
+                "tier_scored_date",
+                "tier_score_purchase",
+                "tier_score_profit",
+                "tier_score_payment",
+                "tier_score_potential",
+                "tier_score_cooperation",
+                "tier_sales_12m",
+                "tier_sales_prev_12m",
+                "tier_margin_12m",
+                "tier_order_count_12m",
+                "tier_paid_share",
+                "tier_overdue_amount",
+                "tier_avg_days_late",
+                "tier_growth_pct",
+                "tier_last_order_date",
+                "purchase_power",
+                "churn_state",
+                "card_type",
+                "lifetime_value",
+            ]
+        )
+        if history:
+            # sudo: the history is an audit log written by the engine only;
+            # the caller's rights were checked by the public action.
+            self.env["res.partner.tier.history"].sudo().create(history)
+            self.browse(list(bodies))._message_log_batch(bodies)
+
+    def _tier_change_body(self, old_tier, new_tier, score, cause):
+        causes = dict(
+            self.env["res.partner.tier.history"]
+            ._fields["cause"]
+            ._description_selection(self.env)
+        )
+        return self.env._(
+            "Customer tier: %(old)s → %(new)s (score %(score)s, %(cause)s).",
+            old=old_tier.display_name or self.env._("none"),
+            new=new_tier.display_name or self.env._("none"),
+            score=f"{score:.1f}",
+            cause=causes.get(cause, cause),
+        )
+
+    @api.model
+    def _tier_customer_domain(self):
+        """Commercial partners to score: customers (invoiced or with a
+        confirmed order) and companies that are not suppliers (prospects)."""
+        # sudo: company partners are excluded whatever the user's companies
+        company_partners = self.env["res.company"].sudo().search([]).partner_id
+        return [
+            ("parent_id", "=", False),
+            ("id", "not in", company_partners.ids),
+            "|",
+            "|",
+            ("customer_rank", ">", 0),
+            ("sale_order_ids.state", "=", "sale"),
+            "&",
+            ("is_company", "=", True),
+            ("supplier_rank", "=", 0),
+        ]
+
+    @api.model
+    def _demo_recompute_tiers(self):
+        self.search(self._tier_customer_domain())._recompute_tiers()
+
+    @api.model
+    def _cron_recompute_tiers(self, batch_size=500):
+        """Daily recompute of every customer, one batch per call.
+
+        The id of the last processed customer is kept in a system parameter,
+        committed with the progress by the cron runner, so an interrupted run
+        continues where it stopped; ``_notify_progress`` makes the runner call
+        again while customers remain."""
+        # sudo: the cursor is a technical system parameter
+        params = self.env["ir.config_parameter"].sudo()
+        cursor = int(params.get_param(CURSOR_PARAM, "0") or 0)
+        domain = self._tier_customer_domain()
+        partners = self.search(
+            domain + [("id", ">", cursor)], order="id", limit=batch_size
+        )
+        if partners:
+            partners._recompute_tiers(cause="recompute")
+            cursor = partners[-1].id
+        remaining = self.search_count(domain + [("id", ">", cursor)]) if partners else 0
+        params.set_param(CURSOR_PARAM, str(cursor if remaining else 0))
+        done = (
+            self.search_count(domain + [("id", "<=", cursor)])
+            if remaining
+            else len(partners)
+        )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return remaining
+
+    # ------------------------------------------------------------------
+    # Visits
+    # ------------------------------------------------------------------
+    def _compute_customer_visit_count(self):
+        # one search for the contacts of all partners, one grouped count
+        all_partners = self.with_context(active_test=False).search_fetch(
+            [("id", "child_of", self.ids)], ["parent_id"]
+        )
+        data = self.env["sale.customer.visit"]._read_group(
+            [("partner_id", "in", all_partners.ids)], ["partner_id"], ["__count"]
+        )
+        self.customer_visit_count = 0
+        for partner, count in data:
+            while partner:
+                if partner in self:
+                    partner.customer_visit_count += count
+                partner = partner.parent_id
+
+    def action_view_customer_visits(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "sale_customer_mgmt.sale_customer_visit_action"
+        )
+        action["domain"] = [("partner_id", "child_of", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Extension points shared by the three addons. key_account and
+    # after_sales depend on this addon but not on each other: each method
+    # returns what this addon knows and is extended (calling super() and
+    # merging) by the addon that knows more.
+    # ------------------------------------------------------------------
+    def _get_cooperation_signals(self):
+        """Service signals feeding the cooperation criterion of the tier score.
+
+        Called on the commercial partners being scored, in batch.
+
+        :return: ``{partner_id: {"score": float 0-100, "count": int,
+            "detail": str}}`` for the partners with at least one signal;
+            partners without signals are absent. ``count`` is the number of
+            observations behind ``score`` (ratings, complaints) so the caller
+            can weigh the signal against the manual rating.
+        """
+        return {}
+
+    def _get_open_complaint_counts(self):
+        """Open customer complaints per commercial partner, for risk flags.
+
+        :return: ``{partner_id: int}``; partners without open complaints are
+            absent.
+        """
+        return {}
+
+    def _get_escalation_users(self):
+        """Users to notify about an escalation concerning this customer.
+
+        Used for complaints and churn alerts.
+
+        :return: ``res.users`` recordset: the salesperson here; key_account
+            adds the account's KA manager.
+        """
+        users = self.env["res.users"]
+        for partner in self:
+            users |= partner.commercial_partner_id.user_id | partner.user_id
+        return users
+
+    def _get_overdue_collection_amounts(self):
+        """Overdue collection-plan instalments per commercial partner.
+
+        Extension point (see the comment above ``_get_cooperation_signals``):
+        returns ``{partner_id: float}`` in company currency; partners with
+        nothing overdue are absent.
+
+        One query for the whole recordset: the unpaid part of every
+        instalment whose due date has passed, summed per commercial partner
+        over the orders of the companies in ``self.env.companies`` and
+        converted with the order's rate (order currency -> company currency).
+        """
+        result = {}
+        partner_ids = self.commercial_partner_id.ids
+        if not partner_ids:
+            return result
+        plan_model = self.env["sale.collection.plan"]
+        plan_model._flush_for_allocation()
+        allocation = plan_model._instalment_allocation_sql(
+            fields.Date.context_today(self), company_ids=self.env.companies.ids
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT alloc.partner_id,
+                       SUM(alloc.amount_overdue / alloc.currency_rate)
+                  FROM (%(allocation)s) alloc
+                 WHERE alloc.partner_id = ANY(%(partner_ids)s)
+                   AND alloc.amount_overdue > 0
+              GROUP BY alloc.partner_id
+                """,
+                allocation=allocation,
+                partner_ids=partner_ids,
+            )
+        )
+        for partner_id, amount in rows:
+            result[partner_id] = result.get(partner_id, 0.0) + amount
+        return result

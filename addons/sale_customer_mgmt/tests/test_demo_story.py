@@ -1,0 +1,276 @@
+# Copyright 2026 Customer Management Team
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import random
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.tests import TransactionCase
+
+from ..models.sale_customer_demo import CUSTOMER_PROFILES, DEMO_SEED
+
+MODULE = "sale_customer_mgmt"
+
+
+class TestDemoStoryPlan(TransactionCase):
+    """The order plans behind each customer profile (no demo data needed)."""
+
+    def _plan(self, profile, seed=DEMO_SEED):
+        return self.env["sale.customer.demo"]._demo_order_plan(
+            profile, random.Random(seed), self.today
+        )
+
+    def _spend(self, plan, products, date_from, date_to):
+        return sum(
+            products[key] * qty
+            for day, lines in plan
+            if date_from < day <= date_to
+            for key, qty in lines
+        )
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.to_date("2026-06-15")
+        cls.year_ago = cls.today - relativedelta(months=12)
+        cls.two_years_ago = cls.today - relativedelta(months=24)
+        # list prices of the demo catalogue, to weigh the plans
+        cls.prices = {
+            "cnc_lathe": 38000,
+            "machining_center": 62000,
+            "air_compressor": 9800,
+            "spindle_kit": 1250,
+            "servo_motor": 860,
+            "ball_screw": 430,
+            "carbide_insert": 85,
+            "cutting_fluid": 120,
+            "filter_kit": 65,
+            "installation": 2400,
+            "maintenance": 4800,
+            "training": 650,
+        }
+
+    def test_same_seed_same_story(self):
+        for profile in set(CUSTOMER_PROFILES.values()):
+            self.assertEqual(self._plan(profile), self._plan(profile), profile)
+        self.assertNotEqual(self._plan("regular"), self._plan("regular", seed=1))
+
+    def test_plans_stay_in_the_last_two_years(self):
+        for profile in set(CUSTOMER_PROFILES.values()) - {"prospect", "quotation_only"}:
+            plan = self._plan(profile)
+            self.assertTrue(plan, profile)
+            self.assertGreaterEqual(plan[0][0], self.two_years_ago, profile)
+            self.assertLessEqual(plan[-1][0], self.today, profile)
+            self.assertTrue(all(lines for __, lines in plan), profile)
+        self.assertEqual(self._plan("prospect"), [])
+
+    def test_profiles_tell_their_story(self):
+        def spend(profile):
+            plan = self._plan(profile)
+            return (
+                self._spend(plan, self.prices, self.year_ago, self.today),
+                self._spend(plan, self.prices, self.two_years_ago, self.year_ago),
+            )
+
+        recent, before = spend("shrinking")
+        self.assertLess(recent, before * 0.5, "shrinking: 12-month spend down > 50%")
+        recent, before = spend("growing")
+        self.assertGreater(recent, before * 2, "growing: spend more than doubled")
+        recent, before = spend("key_regular")
+        self.assertGreater(recent, 100000)
+        self.assertGreater(before, 100000)
+        # at risk: bought every 6 weeks, nothing for the last 58 days
+        at_risk = self._plan("at_risk")
+        self.assertGreaterEqual((self.today - at_risk[-1][0]).days, 58)
+        self.assertGreater(len(at_risk), 10)
+        # lost: nothing for ten months at least
+        self.assertGreaterEqual((self.today - self._plan("lost")[-1][0]).days, 300)
+        # stopped consumables: equipment first, then no consumables for 8 months
+        stopped = self._plan("stopped_consumables")
+        self.assertIn(stopped[0][1][0][0], ("air_compressor", "cnc_lathe"))
+        consumables = {"carbide_insert", "cutting_fluid", "filter_kit"}
+        last_consumable = max(
+            day for day, lines in stopped if consumables & {key for key, __ in lines}
+        )
+        self.assertLessEqual(last_consumable, self.today - relativedelta(months=8))
+        self.assertGreater(stopped[-1][0], self.today - timedelta(days=90))
+
+
+class TestDemoStory(TransactionCase):
+    """The demo story as installed (the test runner always installs with demo)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.today()
+        cls.partners = cls.env["res.partner"]
+        for key in CUSTOMER_PROFILES:
+            cls.partners |= (
+                cls.env.ref(
+                    f"{MODULE}.res_partner_{key}_demo", raise_if_not_found=False
+                )
+                or cls.env["res.partner"]
+            )
+        cls.has_demo = bool(cls.partners)
+        cls.orders = cls.env["sale.order"].search(
+            [("partner_id", "in", cls.partners.ids)]
+        )
+        cls.invoices = cls.env["account.move"].search(
+            [
+                ("partner_id", "in", cls.partners.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+            ]
+        )
+
+    def _partner(self, key):
+        return self.env.ref(f"{MODULE}.res_partner_{key}_demo")
+
+    def _of(self, records, key):
+        """The records (orders, invoices) of one demo customer."""
+        partner = self._partner(key)
+        return records.filtered(lambda record: record.partner_id == partner)
+
+    def test_demo_only_when_requested(self):
+        module = self.env["ir.module.module"].search([("name", "=", MODULE)])
+        # no demo requested: no demo customer and no generated history
+        self.assertEqual(self.has_demo, module.demo)
+        self.assertEqual(bool(self.orders), module.demo)
+
+    def test_customers(self):
+        if not self.has_demo:
+            self.assertFalse(self.invoices)
+            return
+        self.assertEqual(len(self.partners), 30)
+        china = self.env.ref("base.cn")
+        for partner in self.partners:
+            self.assertTrue(partner.is_company)
+            self.assertEqual(partner.country_id, china)
+            self.assertEqual(partner.state_id.country_id, china)
+            self.assertTrue(partner.industry_id and partner.city and partner.user_id)
+            self.assertIn(len(partner.child_ids), (1, 2, 3), partner.name)
+            self.assertTrue(all(partner.child_ids.mapped("function")))
+        salespeople = self.partners.user_id
+        self.assertEqual(len(salespeople), 3)
+        self.assertTrue(
+            all(
+                user.has_group("sales_team.group_sale_salesman") for user in salespeople
+            )
+        )
+        # prospects have no order, quotation-only customers no confirmed one
+        for key, profile in CUSTOMER_PROFILES.items():
+            orders = self._of(self.orders, key)
+            if profile == "prospect":
+                self.assertFalse(orders, key)
+            elif profile == "quotation_only":
+                self.assertTrue(orders, key)
+                self.assertNotIn("sale", orders.mapped("state"), key)
+            else:
+                self.assertIn("sale", orders.mapped("state"), key)
+
+    def test_two_years_of_orders_with_margin(self):
+        if not self.has_demo:
+            self.assertFalse(self.orders)
+            return
+        confirmed = self.orders.filtered(lambda o: o.state == "sale")
+        self.assertGreaterEqual(len(confirmed), 200)
+        self.assertTrue({"draft", "sent", "cancel"} <= set(self.orders.mapped("state")))
+        dates = confirmed.mapped("date_order")
+        self.assertLessEqual(min(dates).date(), self.today - relativedelta(months=23))
+        self.assertGreaterEqual(max(dates).date(), self.today - timedelta(days=30))
+        self.assertLessEqual(max(dates).date(), self.today)
+        # every line sells above cost (sale_margin), and four product families
+        self.assertFalse(confirmed.order_line.filtered(lambda line: line.margin <= 0))
+        self.assertGreater(sum(confirmed.mapped("margin")), 0)
+        self.assertEqual(
+            set(confirmed.order_line.product_id.categ_id.mapped("name")),
+            {"设备", "备件", "耗材", "服务"},
+        )
+        # shrinking customer: last 12 months below half of the 12 months before
+        year_ago = self.today - relativedelta(months=12)
+        beifang = self._of(confirmed, "beifang")
+        recent = sum(
+            beifang.filtered(lambda o: o.date_order.date() > year_ago).mapped(
+                "amount_untaxed"
+            )
+        )
+        older = sum(
+            beifang.filtered(lambda o: o.date_order.date() <= year_ago).mapped(
+                "amount_untaxed"
+            )
+        )
+        self.assertLess(recent, older * 0.5)
+        # lost customer: nothing confirmed for ten months
+        lost = self._of(confirmed, "zhongyuan")
+        self.assertLess(
+            max(lost.mapped("date_order")).date(), self.today - timedelta(days=290)
+        )
+
+    def test_invoices_payments_and_credit_notes(self):
+        if not self.has_demo:
+            self.assertFalse(self.invoices)
+            return
+        self.assertGreaterEqual(len(self.invoices), 200)
+        self.assertTrue(all(inv.invoice_date <= self.today for inv in self.invoices))
+        paid = self.invoices.filtered(
+            lambda m: m.payment_state in ("paid", "in_payment")
+        )
+        self.assertGreater(len(paid), len(self.invoices) / 2)
+
+        def paid_on(invoice):
+            receivable = invoice.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            )
+            return max(receivable.matched_credit_ids.credit_move_id.mapped("date"))
+
+        late = paid.filtered(lambda m: paid_on(m) > m.invoice_date_due)
+        on_time = paid.filtered(lambda m: paid_on(m) <= m.invoice_date_due)
+        self.assertTrue(late, "some invoices were paid late")
+        self.assertGreater(len(on_time), len(late))
+        overdue = self.invoices.filtered(
+            lambda m: m.payment_state == "not_paid" and m.invoice_date_due < self.today
+        )
+        self.assertTrue(overdue, "some invoices are unpaid and overdue")
+        self.assertTrue(self.invoices.filtered(lambda m: m.payment_state == "partial"))
+        # the lost customer left an unpaid debt behind
+        self.assertIn(self._partner("zhongyuan"), overdue.partner_id)
+        refunds = self.env["account.move"].search(
+            [
+                ("partner_id", "in", self.partners.ids),
+                ("move_type", "=", "out_refund"),
+                ("state", "=", "posted"),
+            ]
+        )
+        self.assertGreaterEqual(len(refunds), 3)
+        self.assertTrue(all(refunds.mapped("reversed_entry_id")))
+        self.assertTrue(
+            all(refund.payment_state in ("paid", "reversed") for refund in refunds)
+        )
+        # two payment terms: 60 days for key customers, 30 days for the others
+        hengli = self._of(self.invoices, "hengli")[:1]
+        self.assertEqual((hengli.invoice_date_due - hengli.invoice_date).days, 60)
+
+    def test_pipeline_at_every_stage(self):
+        prospect_lead = self.env.ref(
+            f"{MODULE}.crm_lead_quancheng_demo", raise_if_not_found=False
+        )
+        if not self.has_demo:
+            self.assertFalse(prospect_lead)
+            return
+        # a lead for a company that is not a customer yet
+        self.assertFalse(prospect_lead.partner_id)
+        self.assertEqual(prospect_lead.partner_name, "济南泉城液压件有限公司")
+        leads = (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .search([("user_id", "in", self.partners.user_id.ids)])
+        )
+        stages = {f"crm.stage_lead{n}" for n in range(1, 5)}
+        self.assertTrue(
+            stages <= set(leads.filtered("active").stage_id.get_external_id().values())
+        )
+        lost = leads.filtered(lambda lead: not lead.active)
+        self.assertTrue(lost and all(lost.mapped("lost_reason_id")))
+        won = leads.filtered(lambda lead: lead.stage_id.is_won)
+        self.assertTrue(won.order_ids, "won opportunities lead to confirmed orders")

@@ -1,0 +1,205 @@
+# Copyright 2026 Customer Management Team
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from freezegun import freeze_time
+
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
+
+from odoo.addons.sale_customer_mgmt.models.res_partner import CURSOR_PARAM
+
+from .tier_common import TODAY, TierCommon
+
+
+@freeze_time(TODAY)
+@tagged("post_install", "-at_install")
+class TestTierWorkflow(TierCommon):
+    def test_history_and_chatter(self):
+        self.customers.action_recompute_tier()
+        history = self.alpha.tier_history_ids
+        self.assertEqual(len(history), 1)
+        self.assertFalse(history.old_tier_id)
+        self.assertEqual(history.new_tier_id, self.tier_a)
+        self.assertEqual(history.cause, "recompute")
+        self.assertAlmostEqual(history.score, 80.0)
+        self.assertEqual(history.company_id, self.company)
+        self.assertIn("Key Customer", self.alpha.message_ids[0].body)
+        # nothing changed: no new history line
+        self.customers.action_recompute_tier()
+        self.assertEqual(len(self.alpha.tier_history_ids), 1)
+
+    def test_pinned_tier_survives_recompute(self):
+        self.customers.action_recompute_tier()
+        wizard = Form(
+            self.env["res.partner.tier.pin.wizard"].with_context(
+                default_partner_ids=self.beta.ids
+            )
+        )
+        wizard.tier_id = self.tier_b
+        wizard.reason = "Strategic reference customer"
+        wizard.save().action_apply()
+        self.assertTrue(self.beta.tier_locked)
+        self.assertEqual(self.beta.customer_tier_id, self.tier_b)
+        self.assertEqual(self.beta_buyer.customer_tier_id, self.tier_b)
+        self.beta.tier_cooperation_rating = "5"  # rescored: 40.5
+        self.beta.action_recompute_tier()
+        self.assertAlmostEqual(self.beta.customer_score, 40.5)
+        self.assertEqual(self.beta.customer_tier_id, self.tier_b)
+        self.assertEqual(
+            self.beta.tier_history_ids.mapped("cause"), ["manual_pin", "recompute"]
+        )
+        self.beta.action_unpin_tier()
+        self.assertFalse(self.beta.tier_locked)
+        self.assertEqual(self.beta.customer_tier_id, self.tier_c)
+
+    def test_cron_resumes_where_it_stopped(self):
+        """Batches of 2 from the cursor: Alpha+Beta, then Gamma+Delta, then
+        Epsilon; the cursor survives between runs (an interruption) and is
+        reset when the run is complete."""
+        params = self.env["ir.config_parameter"]
+        params.set_param(CURSOR_PARAM, str(self.alpha.id - 1))
+        partner = self.env["res.partner"]
+        remaining = partner._cron_recompute_tiers(batch_size=2)
+        self.assertTrue(remaining)
+        self.assertTrue(self.alpha.tier_scored_date)
+        self.assertTrue(self.beta.tier_scored_date)
+        self.assertFalse(self.gamma.tier_scored_date)
+        self.assertEqual(params.get_param(CURSOR_PARAM), str(self.beta.id))
+        # "interrupted" here: a new run starts from the stored cursor
+        partner._cron_recompute_tiers(batch_size=2)
+        self.assertTrue(self.gamma.tier_scored_date)
+        self.assertTrue(self.delta.tier_scored_date)
+        self.assertFalse(self.epsilon.tier_scored_date)
+        remaining = partner._cron_recompute_tiers(batch_size=500)
+        self.assertEqual(remaining, 0)
+        self.assertTrue(self.epsilon.tier_scored_date)
+        self.assertTrue(self.zeta.tier_scored_date)
+        self.assertFalse(self.archived.tier_scored_date)
+        self.assertEqual(params.get_param(CURSOR_PARAM), "0")
+
+    def test_query_count_independent_of_batch_size(self):
+        product = self.product_machine
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"Bulk {i}", "is_company": True, "company_id": self.company.id}
+                for i in range(55)
+            ]
+        )
+        for i, customer in enumerate(partners):
+            self._order(customer, "2026-03-01", [(product, 1 + i % 7, 1000.0)])
+        self._invoice(partners[0], "2026-03-01", "2026-04-01", 1000.0)
+        small, large = partners[:5], partners[5:]
+        self.alpha.action_recompute_tier()  # warm the caches (tiers, company)
+        counts = []
+        for batch in (small, large):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            batch.action_recompute_tier()
+            counts.append(self.env.cr.sql_log_count - before)
+            self.assertTrue(all(batch.mapped("customer_tier_id")))
+        self.assertEqual(counts[0], counts[1])
+
+    def test_settings_validation(self):
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self.company.tier_weight_profit = -5
+        with self.assertRaisesRegex(ValidationError, "must be positive"):
+            self.company.write(
+                {
+                    "tier_weight_purchase": 0,
+                    "tier_weight_profit": 0,
+                    "tier_weight_payment": 0,
+                    "tier_weight_potential": 0,
+                    "tier_weight_cooperation": 0,
+                }
+            )
+        with self.assertRaisesRegex(ValidationError, "strictly descend"):
+            self.tier_b.min_score = 85
+        with self.assertRaisesRegex(ValidationError, "strictly descend"):
+            self.tier_c.min_score = 60
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self.env["res.config.settings"].create({"tier_weight_payment": -1})
+        # the Sales settings page edits the current company's weights
+        settings = Form(self.env["res.config.settings"].with_company(self.company))
+        settings.tier_weight_purchase = 40
+        settings.churn_interval_factor = 3
+        settings.save().execute()
+        self.assertEqual(self.company.tier_weight_purchase, 40)
+        self.assertEqual(self.company.churn_interval_factor, 3)
+
+    def test_whatif_preview_then_apply(self):
+        """Weights 100/0/0/0/0: the score is the purchase sub-score: Alpha 50
+        (A -> C), Beta 20, Gamma 5, Epsilon 0 (D -> D), Delta prospect."""
+        self.customers.action_recompute_tier()
+        wizard = Form(
+            self.env["customer.tier.whatif.wizard"].with_context(
+                default_company_id=self.company.id
+            )
+        )
+        self.assertEqual(wizard.weight_purchase, 30.0)
+        wizard.weight_purchase = 100
+        wizard.weight_profit = 0
+        wizard.weight_payment = 0
+        wizard.weight_potential = 0
+        wizard.weight_cooperation = 0
+        wizard = wizard.save()
+        wizard.action_preview()
+        matrix = {
+            (r.from_tier_id.code or "-", r.to_tier_id.code or "-"): r.partner_count
+            for r in wizard.result_ids
+        }
+        self.assertEqual(matrix, {("A", "C"): 1, ("D", "D"): 3, ("-", "-"): 1})
+        self.assertEqual(wizard.moved_count, 1)
+        # nothing written yet
+        self.assertEqual(self.alpha.customer_tier_id, self.tier_a)
+        self.assertEqual(self.company.tier_weight_purchase, 30.0)
+        wizard.action_apply()
+        self.assertEqual(self.company.tier_weight_purchase, 100.0)
+        self.assertEqual(self.alpha.customer_tier_id, self.tier_c)
+        self.assertEqual(self.alpha.tier_history_ids[0].cause, "policy_change")
+
+    def test_whatif_thresholds(self):
+        """Threshold B at 35 would be below C (40): refused. C lowered to 38
+        moves Beta (38.5) from D to C."""
+        self.customers.action_recompute_tier()
+        wizard = self.env["customer.tier.whatif.wizard"].create(
+            {"company_id": self.company.id}
+        )
+        line_b = wizard.threshold_ids.filtered(lambda t: t.tier_id == self.tier_b)
+        line_b.min_score = 35
+        with self.assertRaisesRegex(ValidationError, "strictly descend"):
+            wizard.action_preview()
+        line_b.min_score = 60
+        wizard.threshold_ids.filtered(lambda t: t.tier_id == self.tier_c).min_score = 38
+        wizard.action_preview()
+        matrix = {
+            (r.from_tier_id.code or "-", r.to_tier_id.code or "-"): r.partner_count
+            for r in wizard.result_ids
+        }
+        self.assertEqual(matrix[("D", "C")], 1)
+        wizard.action_apply()
+        # the company's own threshold; the tier's default stays 40
+        self.assertEqual(self.company._get_tier_thresholds()[self.tier_c.id], 38)
+        self.assertEqual(self.tier_c.min_score, 40)
+        self.assertEqual(self.beta.customer_tier_id, self.tier_c)
+        self.assertIn("points missing to reach tier", self.beta.tier_next_info)
+        self.assertIn("(60)", self.beta.tier_next_info)
+
+    def test_company_thresholds(self):
+        """Company 2 asks 96 points for A: Zeta (95) is B there, while company
+        1 keeps the default 80 (Alpha stays A)."""
+        threshold = self.env["res.partner.tier.threshold"]
+        with self.assertRaisesRegex(ValidationError, "strictly descend"):
+            threshold.create(
+                {
+                    "company_id": self.company2.id,
+                    "tier_id": self.tier_b.id,
+                    "min_score": 85,
+                }
+            )
+        threshold.create(
+            {"company_id": self.company2.id, "tier_id": self.tier_a.id, "min_score": 96}
+        )
+        (self.customers | self.zeta).action_recompute_tier()
+        self.assertAlmostEqual(self.zeta.customer_score, 95.0)
+        self.assertEqual(self.zeta.customer_tier_id, self.tier_b)
+        self.assertIn("1.0 points missing to reach tier", self.zeta.tier_next_info)
+        self.assertEqual(self.alpha.customer_tier_id, self.tier_a)

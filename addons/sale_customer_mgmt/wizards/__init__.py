@@ -1,0 +1,2 @@
+from . import res_partner_tier_pin_wizard
+from . import customer_tier_whatif_wizard
