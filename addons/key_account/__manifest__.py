@@ -15,8 +15,25 @@
     "data": [
         "security/key_account_security.xml",
         "security/ir.model.access.csv",
+        "data/key_account_stage_data.xml",
+        "data/key_account_factor_data.xml",
+        "data/ir_cron_data.xml",
+        "report/key_account_plan_report.xml",
+        "wizards/key_account_stage_change_views.xml",
+        "views/key_account_config_views.xml",
+        "views/key_account_plan_views.xml",
+        "views/key_account_call_views.xml",
+        "views/key_account_register_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/key_account_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/key_account_demo.xml", "demo/key_account_customer_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "key_account/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "application": True,
 }

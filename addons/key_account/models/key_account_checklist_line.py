@@ -1,0 +1,60 @@
+# Copyright 2026 Customer Management Team
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class KeyAccountChecklistLine(models.Model):
+    _name = "key.account.checklist.line"
+    _description = "Key Account Exit Checklist Completion"
+    _order = "stage_sequence, sequence, id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Account", required=True, ondelete="cascade", index=True
+    )
+    item_id = fields.Many2one(
+        "key.account.stage.checklist",
+        string="Checklist Item",
+        required=True,
+        ondelete="cascade",
+    )
+    name = fields.Char(related="item_id.name")
+    stage_id = fields.Many2one(related="item_id.stage_id", store=True)
+    stage_sequence = fields.Integer(
+        related="item_id.stage_id.sequence", store=True, string="Stage Sequence"
+    )
+    sequence = fields.Integer(related="item_id.sequence", store=True)
+    is_current = fields.Boolean(
+        compute="_compute_is_current",
+        store=True,
+        help="The item belongs to the stage the account is in now.",
+    )
+    done = fields.Boolean()
+    done_date = fields.Date(readonly=True)
+    done_user_id = fields.Many2one("res.users", string="Confirmed By", readonly=True)
+    note = fields.Char(help="Evidence: what shows that this is true.")
+
+    _sql_constraints = [
+        (
+            "partner_item_unique",
+            "UNIQUE(partner_id, item_id)",
+            "A checklist item appears only once per account.",
+        ),
+    ]
+
+    @api.depends("partner_id.ka_stage_id", "item_id.stage_id")
+    def _compute_is_current(self):
+        for line in self:
+            line.is_current = line.stage_id == line.partner_id.ka_stage_id
+
+    def write(self, vals):
+        if "done" in vals:
+            vals = dict(
+                vals,
+                done_date=fields.Date.context_today(self) if vals["done"] else False,
+                done_user_id=self.env.user.id if vals["done"] else False,
+            )
+        return super().write(vals)
+
+    def action_mark_done(self):
+        self.write({"done": True})
+        return True

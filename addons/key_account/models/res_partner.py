@@ -1,0 +1,1105 @@
+# Copyright 2026 Customer Management Team
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import math
+from collections import defaultdict
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
+from odoo.tools import float_compare
+
+QUADRANTS = [
+    ("key", "Key Account"),
+    ("develop", "Develop"),
+    ("maintain", "Maintain"),
+    ("opportunistic", "Opportunistic"),
+]
+SUPPLIER_POSITIONS = [
+    ("strategic_partner", "Strategic Partner"),
+    ("strategic_security", "Strategic Security"),
+    ("tactical_profit", "Tactical Profit"),
+    ("tactical_convenience", "Tactical Convenience"),
+]
+KA_GROUP_USER = "key_account.group_key_account_user"
+KA_GROUP_MANAGER = "key_account.group_key_account_manager"
+# stored fields computed by the ORM, never written by users
+KA_COMPUTED_FIELDS = {
+    "ka_quadrant",
+    "ka_attractiveness_bucket",
+    "ka_advantage_bucket",
+    "ka_supplier_position",
+    "ka_single_thread",
+    "ka_network_pair_count",
+    "ka_network_function_count",
+}
+DEFAULT_QUADRANT_THRESHOLD = 5.0
+DEFAULT_CONTACT_ALERT_DAYS = 60
+CRON_BATCH = 200
+DEFAULT_FRESHNESS_DAYS = 90
+LOW_SWITCHING_COST = 2
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    is_key_account = fields.Boolean(
+        string="Key Account", copy=False, tracking=True, index=True
+    )
+    ka_user_id = fields.Many2one(
+        "res.users",
+        string="Key Account Manager",
+        copy=False,
+        tracking=True,
+        domain=lambda self: [("groups_id", "in", self.env.ref(KA_GROUP_USER).ids)],
+    )
+    ka_team_user_ids = fields.Many2many(
+        "res.users",
+        "key_account_team_user_rel",
+        "partner_id",
+        "user_id",
+        string="Key Account Team",
+        copy=False,
+        help="Our people working on this account besides the key account manager.",
+    )
+    ka_stage_id = fields.Many2one(
+        "key.account.stage",
+        string="Relationship Stage",
+        copy=False,
+        tracking=True,
+        index=True,
+        group_expand="_read_group_ka_stage_id",
+    )
+    ka_stage_code = fields.Selection(related="ka_stage_id.code", string="Stage Code")
+    ka_stage_date = fields.Datetime(string="In Stage Since", copy=False, readonly=True)
+    ka_decision_type = fields.Selection(
+        [
+            ("authoritative", "Authoritative"),
+            ("consultative", "Consultative"),
+            ("advisory", "Advisory"),
+        ],
+        string="Decision Type",
+        copy=False,
+        help="Authoritative: one key person decides, target them. Consultative: "
+        "most committee members must be won. Advisory: focus on the most important "
+        "issue raised by the advisers.",
+    )
+    # -- selection matrix
+    ka_rating_ids = fields.One2many(
+        "key.account.rating",
+        "partner_id",
+        string="Factor Ratings",
+        groups=KA_GROUP_USER,
+    )
+    ka_attractiveness = fields.Float(
+        string="Attractiveness",
+        compute="_compute_ka_scores",
+        store=True,
+        readonly=False,
+        copy=False,
+        digits=(16, 2),
+        aggregator="avg",
+        help="Customer attractiveness 0-10: weighted average of the attractiveness "
+        "ratings when the account has some, otherwise entered by hand.",
+    )
+    ka_advantage = fields.Float(
+        string="Relative Advantage",
+        compute="_compute_ka_scores",
+        store=True,
+        readonly=False,
+        copy=False,
+        digits=(16, 2),
+        aggregator="avg",
+        help="Our relative advantage 0-10: weighted average of the advantage ratings "
+        "when the account has some, otherwise entered by hand.",
+    )
+    ka_attractiveness_bucket = fields.Integer(
+        string="Attractiveness Band",
+        compute="_compute_ka_buckets",
+        store=True,
+        aggregator=None,
+        help="Attractiveness rounded down to a whole point, for the portfolio grid.",
+    )
+    ka_advantage_bucket = fields.Integer(
+        string="Advantage Band",
+        compute="_compute_ka_buckets",
+        store=True,
+        aggregator=None,
+        help="Relative advantage rounded down to a whole point, for the portfolio "
+        "grid.",
+    )
+    ka_quadrant = fields.Selection(
+        QUADRANTS,
+        string="Quadrant",
+        compute="_compute_ka_quadrant",
+        store=True,
+        help="High/high: key account; high attractiveness, low advantage: develop; "
+        "low attractiveness, high advantage: maintain; low/low: opportunistic. A "
+        "score equal to the threshold counts as high.",
+    )
+    ka_supplier_importance = fields.Float(
+        string="Our Importance to the Customer",
+        copy=False,
+        digits=(16, 1),
+        help="0-10: how important and risky our supply is for the customer.",
+    )
+    ka_spend_share = fields.Float(
+        string="Customer's Relative Spend",
+        copy=False,
+        digits=(16, 1),
+        help="0-10: how much the customer spends with us relative to its other "
+        "purchases.",
+    )
+    ka_supplier_position = fields.Selection(
+        SUPPLIER_POSITIONS,
+        string="Supplier Positioning",
+        compute="_compute_ka_supplier_position",
+        store=True,
+        help="How the customer sees us: importance/risk x relative spend.",
+    )
+    ka_is_candidate = fields.Boolean(
+        string="Key Account Candidate",
+        compute="_compute_ka_is_candidate",
+        search="_search_ka_is_candidate",
+        help="Tier A customer that is not a key account yet.",
+    )
+    # -- stages
+    ka_history_ids = fields.One2many(
+        "key.account.stage.history",
+        "partner_id",
+        string="Stage History",
+        groups=KA_GROUP_USER,
+    )
+    ka_checklist_line_ids = fields.One2many(
+        "key.account.checklist.line",
+        "partner_id",
+        string="All Checklist Lines",
+        groups=KA_GROUP_USER,
+    )
+    ka_current_checklist_ids = fields.One2many(
+        "key.account.checklist.line",
+        "partner_id",
+        string="Exit Checklist",
+        domain=[("is_current", "=", True)],
+        groups=KA_GROUP_USER,
+    )
+    ka_checklist_progress = fields.Float(
+        string="Checklist Progress",
+        compute="_compute_ka_checklist_progress",
+        groups=KA_GROUP_USER,
+    )
+    # -- network breadth
+    ka_network_pair_count = fields.Integer(
+        string="Contact Pairs",
+        compute="_compute_ka_network",
+        store=True,
+        help="Number of our-person / their-person pairs in the decision-making unit.",
+    )
+    ka_network_function_count = fields.Integer(
+        string="Functions Covered",
+        compute="_compute_ka_network",
+        store=True,
+        help="Number of different functions of their people we are in contact with.",
+    )
+    ka_single_thread = fields.Boolean(
+        string="Single-Thread Relationship",
+        compute="_compute_ka_network",
+        store=True,
+        help="A partnership or synergistic account that hangs on one pair of people.",
+    )
+    ka_network_pairs = fields.Text(
+        string="Contact Network", compute="_compute_ka_network_pairs"
+    )
+    # -- gift policy
+    ka_gift_policy = fields.Selection(
+        [("allowed", "Allowed"), ("forbidden", "Forbidden"), ("limited", "Limited")],
+        string="Gift Policy",
+        default="allowed",
+        copy=False,
+        help="The customer's own rules on gifts and hospitality for its staff.",
+    )
+    ka_gift_limit = fields.Monetary(
+        string="Gift Limit per Person and Year",
+        currency_field="ka_currency_id",
+        copy=False,
+    )
+    ka_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_ka_currency_id", string="KA Currency"
+    )
+    ka_gift_policy_note = fields.Text(string="Gift Policy Notes")
+
+    # ------------------------------------------------------------------ computes
+    @api.model
+    def _read_group_ka_stage_id(self, stages, domain):
+        return stages.search([])
+
+    @api.model
+    def _ka_get_quadrant_threshold(self):
+        # sudo: configuration parameters are only readable by administrators
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("key_account.quadrant_threshold", DEFAULT_QUADRANT_THRESHOLD)
+        )
+        try:
+            return float(value)
+        except ValueError:
+            return DEFAULT_QUADRANT_THRESHOLD
+
+    @api.depends(
+        "ka_rating_ids.rating", "ka_rating_ids.weight", "ka_rating_ids.factor_type"
+    )
+    def _compute_ka_scores(self):
+        for partner in self:
+            # sudo: the ratings are restricted to the KA team; the scores are not
+            ratings = partner.sudo().ka_rating_ids
+            for axis, fname in (
+                ("attractiveness", "ka_attractiveness"),
+                ("advantage", "ka_advantage"),
+            ):
+                lines = ratings.filtered(lambda r, axis=axis: r.factor_type == axis)
+                if not lines:
+                    # no ratings: keep the value entered by hand
+                    partner[fname] = partner[fname]
+                    continue
+                total_weight = sum(lines.mapped("weight"))
+                if total_weight:
+                    value = sum(r.rating * r.weight for r in lines) / total_weight
+                else:
+                    value = sum(lines.mapped("rating")) / len(lines)
+                partner[fname] = round(value, 2)
+
+    @api.depends("ka_attractiveness", "ka_advantage")
+    def _compute_ka_buckets(self):
+        for partner in self:
+            partner.ka_attractiveness_bucket = min(
+                int(math.floor(partner.ka_attractiveness)), 10
+            )
+            partner.ka_advantage_bucket = min(int(math.floor(partner.ka_advantage)), 10)
+
+    def _ka_is_high(self, value, threshold):
+        """Boundary rule: a score equal to the threshold (to 2 decimals) is high."""
+        return float_compare(value, threshold, precision_digits=2) >= 0
+
+    @api.depends("ka_attractiveness", "ka_advantage", "is_key_account")
+    def _compute_ka_quadrant(self):
+        threshold = self._ka_get_quadrant_threshold()
+        for partner in self:
+            if not (
+                partner.is_key_account
+                or partner.ka_attractiveness
+                or partner.ka_advantage
+            ):
+                partner.ka_quadrant = False
+                continue
+            high_attr = self._ka_is_high(partner.ka_attractiveness, threshold)
+            high_adv = self._ka_is_high(partner.ka_advantage, threshold)
+            if high_attr and high_adv:
+                partner.ka_quadrant = "key"
+            elif high_attr:
+                partner.ka_quadrant = "develop"
+            elif high_adv:
+                partner.ka_quadrant = "maintain"
+            else:
+                partner.ka_quadrant = "opportunistic"
+
+    @api.depends("ka_supplier_importance", "ka_spend_share")
+    def _compute_ka_supplier_position(self):
+        threshold = self._ka_get_quadrant_threshold()
+        for partner in self:
+            if not (partner.ka_supplier_importance or partner.ka_spend_share):
+                partner.ka_supplier_position = False
+                continue
+            important = self._ka_is_high(partner.ka_supplier_importance, threshold)
+            big_spend = self._ka_is_high(partner.ka_spend_share, threshold)
+            if important and big_spend:
+                partner.ka_supplier_position = "strategic_partner"
+            elif important:
+                partner.ka_supplier_position = "strategic_security"
+            elif big_spend:
+                partner.ka_supplier_position = "tactical_profit"
+            else:
+                partner.ka_supplier_position = "tactical_convenience"
+
+    def _ka_candidate_domain(self):
+        if "customer_tier_id" not in self._fields:
+            return expression.FALSE_DOMAIN
+        return [
+            ("is_company", "=", True),
+            ("is_key_account", "=", False),
+            ("customer_tier_id.code", "=", "A"),
+        ]
+
+    @api.depends("is_key_account", "is_company")
+    @api.depends_context("uid")
+    def _compute_ka_is_candidate(self):
+        has_tier = "customer_tier_id" in self._fields
+        for partner in self:
+            partner.ka_is_candidate = bool(
+                has_tier
+                and partner.is_company
+                and not partner.is_key_account
+                and partner.customer_tier_id.code == "A"
+            )
+
+    def _search_ka_is_candidate(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on key account candidates."))
+        domain = self._ka_candidate_domain()
+        if (operator == "=") == value:
+            return domain
+        return ["!", *expression.normalize_domain(domain)]
+
+    @api.depends(
+        "ka_stage_id", "ka_checklist_line_ids.done", "ka_checklist_line_ids.is_current"
+    )
+    def _compute_ka_checklist_progress(self):
+        for partner in self:
+            items = partner.ka_stage_id.checklist_item_ids
+            if not items:
+                partner.ka_checklist_progress = 100.0 if partner.ka_stage_id else 0.0
+                continue
+            missing = partner._ka_missing_checklist_items()
+            partner.ka_checklist_progress = (
+                100.0 * (len(items) - len(missing)) / len(items)
+            )
+
+    @api.depends(
+        "is_key_account",
+        "ka_stage_id.code",
+        "child_ids.ka_owner_id",
+        "child_ids.ka_role",
+        "child_ids.function",
+    )
+    def _compute_ka_network(self):
+        for partner in self:
+            dmu = partner.child_ids.filtered(lambda c: c.ka_role and c.ka_owner_id)
+            pairs = {(c.ka_owner_id.id, c.id) for c in dmu}
+            partner.ka_network_pair_count = len(pairs)
+            partner.ka_network_function_count = len(
+                {c.function or c.ka_role for c in dmu}
+            )
+            partner.ka_single_thread = bool(
+                partner.is_key_account
+                and partner.ka_stage_id.code in ("partnership", "synergistic")
+                and len(pairs) <= 1
+            )
+
+    @api.depends("child_ids.ka_owner_id", "child_ids.ka_role", "child_ids.function")
+    def _compute_ka_network_pairs(self):
+        for partner in self:
+            dmu = partner.child_ids.filtered(lambda c: c.ka_role and c.ka_owner_id)
+            partner.ka_network_pairs = "\n".join(
+                "{} ↔ {}{}".format(
+                    contact.ka_owner_id.name,
+                    contact.name,
+                    f" ({contact.function})" if contact.function else "",
+                )
+                for contact in dmu
+            )
+
+    def _compute_ka_currency_id(self):
+        for partner in self:
+            partner.ka_currency_id = (
+                partner.company_id.currency_id or self.env.company.currency_id
+            )
+
+    # ------------------------------------------------------------------ CRUD
+    def _ka_is_manager(self):
+        return self.env.su or self.env.user.has_group(KA_GROUP_MANAGER)
+
+    def _ka_check_write_access(self, vals):
+        """Key-account fields are read-only outside the key account team."""
+        if self.env.su or self.env.user.has_group(KA_GROUP_USER):
+            return
+        touched = [
+            fname
+            for fname in vals
+            if (fname == "is_key_account" or fname.startswith("ka_"))
+            and fname not in KA_COMPUTED_FIELDS
+        ]
+        if touched:
+            raise AccessError(
+                self.env._(
+                    "Only the key account team may change key account data "
+                    "(%(fields)s).",
+                    fields=", ".join(touched),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("ka_stage_id"):
+                self._ka_check_initial_stage(
+                    self.env["key.account.stage"].browse(vals["ka_stage_id"])
+                )
+        partners = super().create(vals_list)
+        staged = partners.filtered("ka_stage_id")
+        if staged:
+            staged._ka_log_stage_change(
+                {partner.id: ("initial", False) for partner in staged}
+            )
+            staged._ka_sync_checklist()
+        return partners
+
+    def write(self, vals):
+        self._ka_check_write_access(vals)
+        if "ka_stage_id" not in vals:
+            return super().write(vals)
+        new_stage = self.env["key.account.stage"].browse(vals["ka_stage_id"])
+        events = {}
+        for partner in self:
+            if partner.ka_stage_id != new_stage:
+                events[partner.id] = (
+                    partner._ka_check_stage_change(new_stage),
+                    partner.ka_stage_id,
+                )
+        res = super().write(vals)
+        changed = self.filtered(lambda p: p.id in events)
+        if changed:
+            changed._ka_log_stage_change(events)
+            changed._ka_sync_checklist()
+        return res
+
+    # ------------------------------------------------------------------ stages
+    def _ka_check_initial_stage(self, stage):
+        first = self.env["key.account.stage"].search([], limit=1)
+        if stage != first and not self._ka_is_manager():
+            raise UserError(
+                self.env._(
+                    "A new key account starts in stage %(stage)s. Only a key account "
+                    "manager may place an existing relationship in a later stage.",
+                    stage=first.name,
+                )
+            )
+
+    def _ka_check_stage_change(self, new_stage):
+        """Validate moving ``self`` to ``new_stage``; return the event type.
+
+        Forward: only to the next stage, and only with a complete exit checklist
+        (or a key account manager's override with a reason). Backward: only as a
+        recorded regression or uncoupling with its cause.
+        """
+        self.ensure_one()
+        ctx = self.env.context
+        event = ctx.get("ka_stage_event")
+        reason = (ctx.get("ka_stage_reason") or "").strip()
+        old = self.ka_stage_id
+        if not new_stage:
+            if not self._ka_is_manager():
+                raise UserError(
+                    self.env._(
+                        "Only a key account manager may remove the relationship "
+                        "stage of %(account)s.",
+                        account=self.display_name,
+                    )
+                )
+            return "regression"
+        if not old:
+            self._ka_check_initial_stage(new_stage)
+            return "initial"
+        if new_stage._is_after(old):
+            next_stage = old._get_next_stage()
+            if new_stage != next_stage:
+                raise UserError(
+                    self.env._(
+                        "A relationship stage cannot be skipped: %(account)s is in "
+                        "stage %(stage)s and can only move on to %(next)s.",
+                        account=self.display_name,
+                        stage=old.name,
+                        next=next_stage.name,
+                    )
+                )
+            missing = self._ka_missing_checklist_items()
+            if not missing:
+                return "progress"
+            if event == "override":
+                if not self._ka_is_manager():
+                    raise AccessError(
+                        self.env._(
+                            "Only a key account manager may override the exit "
+                            "checklist."
+                        )
+                    )
+                if not reason:
+                    raise UserError(
+                        self.env._("An override of the exit checklist needs a reason.")
+                    )
+                return "override"
+            raise UserError(
+                self.env._(
+                    "%(account)s cannot leave stage %(stage)s yet. Missing exit "
+                    "criteria:\n%(items)s",
+                    account=self.display_name,
+                    stage=old.name,
+                    items="\n".join(f"- {item.name}" for item in missing),
+                )
+            )
+        if event not in ("regression", "uncoupling") or not reason:
+            raise UserError(
+                self.env._(
+                    "Moving %(account)s back from %(stage)s to %(new_stage)s must be "
+                    "recorded as a regression or uncoupling with its cause.",
+                    account=self.display_name,
+                    stage=old.name,
+                    new_stage=new_stage.name,
+                )
+            )
+        return event
+
+    def _ka_missing_checklist_items(self):
+        """Active exit-checklist items of the current stage not confirmed yet."""
+        self.ensure_one()
+        # sudo: the check must see every line, whatever the caller may read
+        done_items = (
+            self.sudo()
+            .ka_checklist_line_ids.filtered(
+                lambda line: line.done and line.stage_id == self.ka_stage_id
+            )
+            .item_id
+        )
+        return self.ka_stage_id.checklist_item_ids - done_items
+
+    def _ka_log_stage_change(self, events):
+        """Close the open history rows and open new ones.
+
+        :param events: ``{partner_id: (event_type, previous_stage)}``
+        """
+        now = fields.Datetime.now()
+        ctx = self.env.context
+        History = self.env["key.account.stage.history"]
+        History.search(
+            [("partner_id", "in", self.ids), ("date_end", "=", False)]
+        ).write({"date_end": now})
+        vals_list = []
+        for partner in self:
+            event, previous = events[partner.id]
+            if not partner.ka_stage_id:
+                continue
+            vals_list.append(
+                {
+                    "partner_id": partner.id,
+                    "stage_id": partner.ka_stage_id.id,
+                    "previous_stage_id": previous.id if previous else False,
+                    "event_type": event,
+                    "reason": ctx.get("ka_stage_reason") or False,
+                    "uncoupling_cause": ctx.get("ka_uncoupling_cause") or False,
+                    "date_start": now,
+                }
+            )
+        History.create(vals_list)
+        # the in-stage date is system data, not a user edit
+        res = super().write({"ka_stage_date": now})
+        for partner in self:
+            event, previous = events[partner.id]
+            if event in ("override", "regression", "uncoupling"):
+                partner.message_post(
+                    body=self.env._(
+                        "Stage %(event)s: %(old)s → %(new)s. Reason: %(reason)s",
+                        event=dict(
+                            History._fields["event_type"]._description_selection(
+                                self.env
+                            )
+                        )[event],
+                        old=previous.name or "-",
+                        new=partner.ka_stage_id.name or "-",
+                        reason=ctx.get("ka_stage_reason") or "-",
+                    )
+                )
+        return res
+
+    def _ka_sync_checklist(self):
+        """Create the missing checklist lines for the current stage."""
+        partners = self.filtered("ka_stage_id")
+        if not partners:
+            return
+        Line = self.env["key.account.checklist.line"]
+        existing = Line.search_fetch(
+            [("partner_id", "in", partners.ids)], ["partner_id", "item_id"]
+        )
+        have = {(line.partner_id.id, line.item_id.id) for line in existing}
+        Line.create(
+            [
+                {"partner_id": partner.id, "item_id": item.id}
+                for partner in partners
+                for item in partner.ka_stage_id.checklist_item_ids
+                if (partner.id, item.id) not in have
+            ]
+        )
+
+    # ------------------------------------------------------------------ actions
+    def action_ka_advance_stage(self):
+        """Move each account one stage forward (exit checklist permitting)."""
+        for partner in self:
+            if not partner.ka_stage_id:
+                raise UserError(
+                    self.env._(
+                        "%(account)s has no relationship stage yet.",
+                        account=partner.display_name,
+                    )
+                )
+            next_stage = partner.ka_stage_id._get_next_stage()
+            if not next_stage:
+                raise UserError(
+                    self.env._(
+                        "%(account)s is already in the last stage.",
+                        account=partner.display_name,
+                    )
+                )
+            partner.write({"ka_stage_id": next_stage.id})
+        return True
+
+    def action_ka_make_key_account(self):
+        """Turn candidates into key accounts in the first stage."""
+        first = self.env["key.account.stage"].search([], limit=1)
+        for partner in self:
+            vals = {"is_key_account": True}
+            if not partner.ka_user_id:
+                vals["ka_user_id"] = self.env.user.id
+            if not partner.ka_stage_id:
+                vals["ka_stage_id"] = first.id
+            partner.write(vals)
+        return True
+
+    def _ka_open_stage_wizard(self, change_type):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "key_account.key_account_stage_change_action"
+        )
+        action["context"] = {
+            "default_partner_id": self.id,
+            "default_change_type": change_type,
+        }
+        return action
+
+    def action_ka_override_stage(self):
+        return self._ka_open_stage_wizard("override")
+
+    def action_ka_regress_stage(self):
+        return self._ka_open_stage_wizard("regression")
+
+    def action_ka_uncouple(self):
+        return self._ka_open_stage_wizard("uncoupling")
+
+    # ------------------------------------------------------------------ hooks
+    def _get_escalation_users(self):
+        users = super()._get_escalation_users()
+        # sudo: the escalation must reach the KA manager whoever raises it
+        return users | self.sudo().commercial_partner_id.ka_user_id
+
+    @api.model
+    def _ka_recompute_quadrants(self):
+        """Recompute the classifications after a change of the threshold."""
+        partners = self.with_context(active_test=False).search(
+            [
+                "|",
+                "|",
+                ("ka_quadrant", "!=", False),
+                ("ka_supplier_position", "!=", False),
+                ("is_key_account", "=", True),
+            ]
+        )
+        for fname in ("ka_quadrant", "ka_supplier_position"):
+            self.env.add_to_compute(self._fields[fname], partners)
+        partners.flush_recordset(["ka_quadrant", "ka_supplier_position"])
+
+    ka_role = fields.Selection(
+        [
+            ("decision_maker", "Decision Maker"),
+            ("rule_maker", "Rule Maker"),
+            ("user", "User / Service"),
+            ("gatekeeper", "Gatekeeper"),
+        ],
+        string="DMU Role",
+        copy=False,
+        index=True,
+    )
+    ka_stance = fields.Selection(
+        [
+            ("supporter", "Supporter"),
+            ("neutral", "Neutral"),
+            ("opponent", "Opponent"),
+        ],
+        string="Stance",
+        copy=False,
+        help="An opponent is not an enemy: win the neutrals, develop the supporters.",
+    )
+    ka_social_style = fields.Selection(
+        [
+            ("analytical", "Analytical"),
+            ("driver", "Driver"),
+            ("amiable", "Amiable"),
+            ("expressive", "Expressive"),
+        ],
+        string="Social Style",
+        copy=False,
+    )
+    ka_communication_tips = fields.Text(
+        string="Communication Tips", compute="_compute_ka_communication_tips"
+    )
+    ka_stake = fields.Integer(
+        string="Stake",
+        copy=False,
+        help="0-10: how much the purchase decision matters to this person.",
+    )
+    ka_involvement = fields.Integer(
+        string="Involvement",
+        copy=False,
+        help="0-10: how much this person takes part in the purchase decision.",
+    )
+    ka_matrix_position = fields.Selection(
+        [
+            ("key_player", "Key Player"),
+            ("keep_satisfied", "Keep Satisfied"),
+            ("keep_informed", "Keep Informed"),
+            ("monitor", "Monitor"),
+        ],
+        string="Stake x Involvement",
+        compute="_compute_ka_matrix_position",
+        store=True,
+    )
+    ka_owner_id = fields.Many2one(
+        "res.users",
+        string="Our Relationship Owner",
+        copy=False,
+        help="The person on our side who keeps the relationship with this contact.",
+    )
+    ka_last_contact_date = fields.Date(string="Last Contact", copy=False)
+    ka_contact_alert = fields.Boolean(
+        string="Contact Overdue",
+        compute="_compute_ka_contact_alert",
+        search="_search_ka_contact_alert",
+        help="Decision maker not contacted for longer than the configured number "
+        "of days.",
+    )
+    ka_need_ids = fields.One2many(
+        "key.account.need",
+        "contact_id",
+        string="Needs",
+        groups="key_account.group_key_account_user",
+    )
+
+    @api.depends("ka_social_style")
+    def _compute_ka_communication_tips(self):
+        tips = {
+            "analytical": self.env._(
+                "Wants facts and data: bring figures, references and written "
+                "comparisons; be precise and patient, avoid pressure."
+            ),
+            "driver": self.env._(
+                "Wants brevity and results: be brief, come to the point, show the "
+                "outcome and options and let them decide."
+            ),
+            "amiable": self.env._(
+                "Wants relationships and peer references: build trust personally, "
+                "show who else uses us, give guarantees and time."
+            ),
+            "expressive": self.env._(
+                "Wants to be heard and likes high-end offers: listen, acknowledge "
+                "their ideas and vision, present premium solutions."
+            ),
+        }
+        for partner in self:
+            partner.ka_communication_tips = tips.get(partner.ka_social_style, False)
+
+    @api.depends("ka_stake", "ka_involvement", "ka_role")
+    def _compute_ka_matrix_position(self):
+        for partner in self:
+            if not partner.ka_role:
+                partner.ka_matrix_position = False
+                continue
+            high_stake = partner.ka_stake >= 5
+            high_involvement = partner.ka_involvement >= 5
+            if high_stake and high_involvement:
+                partner.ka_matrix_position = "key_player"
+            elif high_stake:
+                partner.ka_matrix_position = "keep_satisfied"
+            elif high_involvement:
+                partner.ka_matrix_position = "keep_informed"
+            else:
+                partner.ka_matrix_position = "monitor"
+
+    @api.model
+    def _ka_get_contact_alert_days(self):
+        # sudo: configuration parameters are only readable by administrators
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("key_account.contact_alert_days", DEFAULT_CONTACT_ALERT_DAYS)
+        )
+        try:
+            return int(value)
+        except ValueError:
+            return DEFAULT_CONTACT_ALERT_DAYS
+
+    def _ka_contact_alert_limit(self):
+        today = fields.Date.context_today(self)
+        return today - timedelta(days=self._ka_get_contact_alert_days())
+
+    @api.depends("ka_role", "ka_last_contact_date")
+    @api.depends_context("date")
+    def _compute_ka_contact_alert(self):
+        limit = self._ka_contact_alert_limit()
+        for partner in self:
+            partner.ka_contact_alert = bool(
+                partner.ka_role == "decision_maker"
+                and (
+                    not partner.ka_last_contact_date
+                    or partner.ka_last_contact_date < limit
+                )
+            )
+
+    def _ka_contact_alert_domain(self):
+        return [
+            ("ka_role", "=", "decision_maker"),
+            "|",
+            ("ka_last_contact_date", "=", False),
+            ("ka_last_contact_date", "<", self._ka_contact_alert_limit()),
+        ]
+
+    def _search_ka_contact_alert(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on overdue contacts."))
+        domain = self._ka_contact_alert_domain()
+        if (operator == "=") == value:
+            return domain
+        return ["!", "&", *domain]
+
+    @api.model
+    def _cron_ka_contact_alert(self):
+        """Schedule a to-do for the owner of each overdue decision maker."""
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        contacts = self.search(
+            [*self._ka_contact_alert_domain(), ("parent_id.is_key_account", "=", True)]
+        )
+        # no second to-do while the first is open
+        Activity = self.env["mail.activity"]
+        open_ids = set(
+            Activity.search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", contacts.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                    ("summary", "=", self.env._("Contact the decision maker")),
+                ]
+            ).mapped("res_id")
+        )
+        todo = contacts.filtered(lambda c: c.id not in open_ids)
+        batch, remaining = todo[:CRON_BATCH], todo[CRON_BATCH:]
+        for contact in batch:
+            user = contact.ka_owner_id or contact.parent_id.ka_user_id
+            contact.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Contact the decision maker"),
+                note=self.env._(
+                    "%(contact)s has not been contacted since %(date)s.",
+                    contact=contact.display_name,
+                    date=contact.ka_last_contact_date or "-",
+                ),
+                user_id=(user or self.env.user).id,
+            )
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(remaining))
+
+    ka_switching_cost = fields.Integer(
+        string="Switching Cost",
+        compute="_compute_ka_retention",
+        help="Number of our product categories the account bought in the last 12 "
+        "months (confirmed sales orders): the more lines it uses, the harder it is "
+        "to switch.",
+    )
+    ka_freshness = fields.Integer(
+        string="Freshness",
+        compute="_compute_ka_retention",
+        help="New quotations and completed key-account calls in the last N days "
+        "(see the settings).",
+    )
+    ka_open_complaint_count = fields.Integer(
+        string="Open Complaints", compute="_compute_ka_retention"
+    )
+    ka_at_risk = fields.Boolean(
+        string="Account at Risk",
+        compute="_compute_ka_retention",
+        search="_search_ka_at_risk",
+    )
+    ka_risk_reasons = fields.Text(
+        string="Risk Signals", compute="_compute_ka_retention"
+    )
+    ka_competitor_notes = fields.Html(
+        string="Competitor Notes",
+        help="What competitors offer this account and how it sees them.",
+    )
+    ka_risk_ids = fields.One2many(
+        "key.account.risk",
+        "partner_id",
+        string="Defection Risks",
+        groups="key_account.group_key_account_user",
+    )
+
+    @api.model
+    def _ka_get_freshness_days(self):
+        # sudo: configuration parameters are only readable by administrators
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("key_account.freshness_days", DEFAULT_FRESHNESS_DAYS)
+        )
+        try:
+            return int(value)
+        except ValueError:
+            return DEFAULT_FRESHNESS_DAYS
+
+    def _ka_switching_costs(self):
+        """Distinct product categories bought in 12 months, per commercial partner.
+
+        One grouped query for the whole recordset.
+        """
+        accounts = self.commercial_partner_id
+        if not accounts:
+            return {}
+        since = fields.Datetime.now() - relativedelta(months=12)
+        # sudo: the measure needs every confirmed order of the account, also those
+        # of salespeople whose orders the user cannot open
+        groups = (
+            self.env["sale.order.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("order_id.partner_id", "child_of", accounts.ids),
+                    ("state", "=", "sale"),
+                    ("order_id.date_order", ">=", since),
+                    ("product_id", "!=", False),
+                    ("display_type", "=", False),
+                ],
+                ["order_partner_id", "product_id"],
+                ["__count"],
+            )
+        )
+        categories = defaultdict(set)
+        for partner, product, _count in groups:
+            categories[partner.commercial_partner_id.id].add(product.categ_id.id)
+        return {pid: len(categs) for pid, categs in categories.items()}
+
+    def _ka_freshness_counts(self):
+        accounts = self.commercial_partner_id
+        if not accounts:
+            return {}
+        since = fields.Datetime.now() - timedelta(days=self._ka_get_freshness_days())
+        counts = defaultdict(int)
+        # sudo: counting offers of the whole company, not only the user's own ones
+        for partner, count in (
+            self.env["sale.order"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "child_of", accounts.ids),
+                    ("create_date", ">=", since),
+                    ("state", "!=", "cancel"),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        ):
+            counts[partner.commercial_partner_id.id] += count
+        for partner, count in (
+            self.env["key.account.call"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", accounts.ids),
+                    ("state", "=", "done"),
+                    ("date", ">=", since),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        ):
+            counts[partner.id] += count
+        return counts
+
+    @api.depends("is_key_account")
+    @api.depends_context("uid")
+    def _compute_ka_retention(self):
+        switching = self._ka_switching_costs()
+        freshness = self._ka_freshness_counts()
+        complaints = self.commercial_partner_id._get_open_complaint_counts()
+        has_churn = "churn_state" in self._fields
+        # sudo: the risk register is KA-team data; the flag is shown to everybody
+        open_risks = defaultdict(list)
+        for risk in (
+            self.env["key.account.risk"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("state", "=", "open"),
+                ]
+            )
+        ):
+            open_risks[risk.partner_id.id].append(risk)
+        for partner in self:
+            account = partner.commercial_partner_id
+            partner.ka_switching_cost = switching.get(account.id, 0)
+            partner.ka_freshness = freshness.get(account.id, 0)
+            partner.ka_open_complaint_count = complaints.get(account.id, 0)
+            reasons = []
+            churn = account.churn_state if has_churn else False
+            if churn in ("at_risk", "partial", "lost"):
+                reasons.append(
+                    self.env._(
+                        "Churn state: %(state)s",
+                        state=dict(
+                            account._fields["churn_state"]._description_selection(
+                                self.env
+                            )
+                        )[churn],
+                    )
+                )
+            if partner.ka_open_complaint_count:
+                reasons.append(
+                    self.env._(
+                        "%(count)s open complaint(s)",
+                        count=partner.ka_open_complaint_count,
+                    )
+                )
+            high_risks = [r for r in open_risks[account.id] if r.level == "3"]
+            if high_risks:
+                reasons.append(
+                    self.env._(
+                        "%(count)s open high defection risk(s)", count=len(high_risks)
+                    )
+                )
+            if account.is_key_account:
+                if partner.ka_switching_cost < LOW_SWITCHING_COST:
+                    reasons.append(
+                        self.env._(
+                            "Low switching cost: buys from %(count)s product "
+                            "categories",
+                            count=partner.ka_switching_cost,
+                        )
+                    )
+                if not partner.ka_freshness:
+                    reasons.append(
+                        self.env._(
+                            "No new offer or contact in the last %(days)s days",
+                            days=self._ka_get_freshness_days(),
+                        )
+                    )
+            # a structural weakness alone (low switching cost or staleness) is a
+            # warning; two signals or any hard signal make the account at risk
+            hard = bool(churn in ("at_risk", "partial", "lost")) or bool(
+                partner.ka_open_complaint_count or high_risks
+            )
+            partner.ka_at_risk = hard or len(reasons) >= 2
+            partner.ka_risk_reasons = "\n".join(reasons) or False
+
+    def _search_ka_at_risk(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on accounts at risk."))
+        accounts = self.search([("is_key_account", "=", True)])
+        at_risk = accounts.filtered("ka_at_risk")
+        if (operator == "=") == value:
+            return [("id", "in", at_risk.ids)]
+        return [("id", "not in", at_risk.ids)]
