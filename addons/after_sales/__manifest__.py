@@ -15,8 +15,21 @@
     "data": [
         "security/after_sales_security.xml",
         "security/ir.model.access.csv",
+        "data/after_sales_data.xml",
+        "report/after_sales_report_views.xml",
+        "views/after_sales_feedback_templates.xml",
+        "views/helpdesk_ticket_views.xml",
+        "views/helpdesk_ticket_team_views.xml",
+        "views/after_sales_sla_policy_views.xml",
+        "views/after_sales_evaluation_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/after_sales_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/after_sales_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["after_sales/static/tests/tours/*.js"],
+    },
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

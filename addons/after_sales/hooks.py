@@ -1,0 +1,17 @@
+# Copyright 2026 Customer Management Team
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+
+def post_init_hook(env):
+    """Teams that existed before the installation opt in to the loop later.
+
+    The field defaults to True (new teams use the loop); the after-sales team
+    created by this addon keeps it.
+    """
+    own_team = env.ref("after_sales.helpdesk_team_after_sales", False)
+    teams = (
+        env["helpdesk.ticket.team"]
+        .with_context(active_test=False)
+        .search([("id", "!=", own_team.id if own_team else 0)])
+    )
+    teams.write({"after_sales_loop": False})

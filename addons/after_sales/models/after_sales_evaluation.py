@@ -1,0 +1,371 @@
+# Copyright 2026 Customer Management Team
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+# component -> (config key, default weight)
+WEIGHTS = {
+    "volume": ("weight_volume", 10.0),
+    "response": ("weight_response", 15.0),
+    "resolution": ("weight_resolution", 15.0),
+    "sla": ("weight_sla", 20.0),
+    "reopen": ("weight_reopen", 10.0),
+    "rating": ("weight_rating", 20.0),
+    "complaint": ("weight_complaint", 10.0),
+}
+GRADES = [(85.0, "a"), (70.0, "b"), (55.0, "c"), (0.0, "d")]
+
+
+class AfterSalesEvaluation(models.Model):
+    """Staff evaluation (员工排名与绩效考核) of a service agent for a period.
+
+    Metrics cover the tickets the user resolved in the period. The average
+    rating is Bayesian-smoothed: ``(C * m + sum) / (C + n)`` with prior mean
+    ``m`` and prior weight ``C`` (settings), so a few ratings cannot top the
+    ranking. Only ratings given by the customer (link or portal) exist on
+    tickets, so only those count.
+    """
+
+    _name = "after.sales.evaluation"
+    _description = "After-Sales Staff Evaluation"
+    _inherit = ["mail.thread"]
+    _order = "date_from desc, rank, id"
+    _check_company_auto = True
+
+    user_id = fields.Many2one(
+        "res.users", string="Employee", required=True, index=True, tracking=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    date_from = fields.Date(required=True, tracking=True)
+    date_to = fields.Date(required=True, tracking=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("confirmed", "Confirmed")],
+        default="draft",
+        required=True,
+        tracking=True,
+        readonly=True,
+    )
+    ticket_count = fields.Integer(string="Tickets Handled", readonly=True)
+    avg_first_response_hours = fields.Float(
+        string="Avg First Response (h)", readonly=True, aggregator="avg"
+    )
+    avg_resolution_hours = fields.Float(
+        string="Avg Resolution (h)", readonly=True, aggregator="avg"
+    )
+    sla_compliance = fields.Float(
+        string="SLA Compliance (%)", readonly=True, aggregator="avg"
+    )
+    reopen_rate = fields.Float(
+        string="Reopen Rate (%)", readonly=True, aggregator="avg"
+    )
+    rating_count = fields.Integer(string="Customer Ratings", readonly=True)
+    rating_sum = fields.Integer(readonly=True)
+    rating_average = fields.Float(
+        string="Raw Avg Rating", readonly=True, aggregator="avg"
+    )
+    rating_smoothed = fields.Float(
+        string="Smoothed Rating", readonly=True, aggregator="avg", digits=(16, 3)
+    )
+    complaint_count = fields.Integer(string="Complaints", readonly=True)
+    score = fields.Float(readonly=True, aggregator="avg", digits=(16, 2))
+    rank = fields.Integer(readonly=True, aggregator="min")
+    grade = fields.Selection(
+        [("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")], readonly=True, tracking=True
+    )
+    note = fields.Text(string="Manager Comment")
+
+    _sql_constraints = [
+        (
+            "period_unique",
+            "UNIQUE(user_id, company_id, date_from, date_to)",
+            "An employee is evaluated once per period.",
+        )
+    ]
+
+    @api.depends("user_id", "date_from", "date_to")
+    def _compute_display_name(self):
+        for evaluation in self:
+            evaluation.display_name = (
+                f"{evaluation.user_id.name or ''} "
+                f"{evaluation.date_from or ''} - {evaluation.date_to or ''}"
+            )
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for evaluation in self:
+            if evaluation.date_from > evaluation.date_to:
+                raise ValidationError(
+                    self.env._("The evaluation period ends before it starts.")
+                )
+
+    def write(self, vals):
+        if self.filtered(lambda e: e.state == "confirmed") and (
+            vals.keys() - {"note", "state"}
+        ):
+            raise UserError(self.env._("A confirmed evaluation cannot be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_confirmed(self):
+        if self.filtered(lambda e: e.state == "confirmed"):
+            raise UserError(self.env._("A confirmed evaluation cannot be deleted."))
+
+    # ---------------------------------------------------------------
+    # Actions
+    # ---------------------------------------------------------------
+
+    def _check_manager(self):
+        if not self.env.user.has_group("after_sales.group_after_sales_manager"):
+            raise AccessError(
+                self.env._("Only a service manager can confirm evaluations.")
+            )
+
+    def action_compute(self):
+        drafts = self.filtered(lambda e: e.state == "draft")
+        drafts._compute_metrics()
+        self._compute_ranking()
+        return True
+
+    def action_confirm(self):
+        self._check_manager()
+        if self.filtered(lambda e: e.state != "draft"):
+            raise UserError(self.env._("Only draft evaluations can be confirmed."))
+        self.action_compute()
+        self.write({"state": "confirmed"})
+        return True
+
+    def action_reset_draft(self):
+        self._check_manager()
+        self.write({"state": "draft"})
+        return True
+
+    # ---------------------------------------------------------------
+    # Computation
+    # ---------------------------------------------------------------
+
+    def _param(self, key, default):
+        return self.env["helpdesk.ticket"]._after_sales_param(key, default)
+
+    def _period_bounds(self):
+        self.ensure_one()
+        start = datetime.combine(self.date_from, time.min)
+        end = datetime.combine(self.date_to + timedelta(days=1), time.min)
+        return start, end
+
+    def _fetch_ticket_stats(self):
+        """{(user_id, period, company): stats} in one query per period."""
+        Ticket = self.env["helpdesk.ticket"]
+        Ticket.flush_model()
+        stats = {}
+        periods = defaultdict(lambda: self.browse())
+        for evaluation in self:
+            periods[
+                (evaluation.date_from, evaluation.date_to, evaluation.company_id)
+            ] |= evaluation
+        for (_date_from, _date_to, company), evaluations in periods.items():
+            start, end = evaluations[0]._period_bounds()
+            users = tuple(evaluations.user_id.ids)
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT t.user_id,
+                           count(*),
+                           avg(t.first_response_hours),
+                           avg(t.resolution_hours),
+                           count(*) FILTER (WHERE t.sla_policy_id IS NOT NULL),
+                           count(*) FILTER (
+                               WHERE t.sla_policy_id IS NOT NULL
+                               AND NOT COALESCE(t.sla_response_breached, FALSE)
+                               AND NOT COALESCE(t.sla_resolution_breached, FALSE)),
+                           count(*) FILTER (WHERE t.reopen_count > 0),
+                           count(*) FILTER (WHERE %(rated)s),
+                           COALESCE(sum(t.feedback_rating) FILTER (WHERE %(rated)s), 0)
+                      FROM helpdesk_ticket t
+                     WHERE t.user_id IN %(users)s
+                       AND t.company_id = %(company)s
+                       AND t.date_resolved >= %(start)s
+                       AND t.date_resolved < %(end)s
+                  GROUP BY t.user_id
+                    """,
+                    rated=SQL(
+                        "t.feedback_rating BETWEEN 1 AND 5 "
+                        "AND t.feedback_channel IN ('link', 'portal')"
+                    ),
+                    users=users,
+                    company=company.id,
+                    start=start,
+                    end=end,
+                )
+            )
+            complaints = dict(
+                Ticket._read_group(
+                    [
+                        ("is_complaint", "=", True),
+                        ("complaint_user_id", "in", users),
+                        ("company_id", "=", company.id),
+                        ("date_received", ">=", start),
+                        ("date_received", "<", end),
+                    ],
+                    ["complaint_user_id"],
+                    ["__count"],
+                )
+            )
+            by_user = {row[0]: row for row in rows}
+            for evaluation in evaluations:
+                row = by_user.get(evaluation.user_id.id) or (
+                    evaluation.user_id.id,
+                    0,
+                    0.0,
+                    0.0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                )
+                stats[evaluation.id] = {
+                    "count": row[1],
+                    "response": row[2] or 0.0,
+                    "resolution": row[3] or 0.0,
+                    "sla_total": row[4],
+                    "sla_ok": row[5],
+                    "reopened": row[6],
+                    "rating_count": row[7],
+                    "rating_sum": int(row[8]),
+                    "complaints": complaints.get(evaluation.user_id, 0),
+                }
+        return stats
+
+    @api.model
+    def _smoothed_rating(self, rating_sum, rating_count):
+        prior_mean = self._param("rating_prior_mean", 3.0)
+        prior_weight = self._param("rating_prior_weight", 5.0)
+        if prior_weight + rating_count <= 0:
+            return 0.0
+        return (prior_weight * prior_mean + rating_sum) / (prior_weight + rating_count)
+
+    def _compute_metrics(self):
+        if not self:
+            return
+        stats = self._fetch_ticket_stats()
+        for evaluation in self:
+            data = stats[evaluation.id]
+            count = data["count"]
+            evaluation.write(
+                {
+                    "ticket_count": count,
+                    "avg_first_response_hours": data["response"],
+                    "avg_resolution_hours": data["resolution"],
+                    "sla_compliance": (
+                        100.0 * data["sla_ok"] / data["sla_total"]
+                        if data["sla_total"]
+                        else 100.0
+                    ),
+                    "reopen_rate": 100.0 * data["reopened"] / count if count else 0.0,
+                    "rating_count": data["rating_count"],
+                    "rating_sum": data["rating_sum"],
+                    "rating_average": (
+                        data["rating_sum"] / data["rating_count"]
+                        if data["rating_count"]
+                        else 0.0
+                    ),
+                    "rating_smoothed": self._smoothed_rating(
+                        data["rating_sum"], data["rating_count"]
+                    ),
+                    "complaint_count": data["complaints"],
+                }
+            )
+
+    def _score_components(self, max_count):
+        """Each criterion scaled to 0-100 (see readme/USAGE.md)."""
+        self.ensure_one()
+        response_ref = self._param("response_ref_hours", 4.0)
+        resolution_ref = self._param("resolution_ref_hours", 24.0)
+        return {
+            "volume": 100.0 * self.ticket_count / max_count if max_count else 0.0,
+            "response": 100.0
+            * response_ref
+            / (response_ref + self.avg_first_response_hours),
+            "resolution": 100.0
+            * resolution_ref
+            / (resolution_ref + self.avg_resolution_hours),
+            "sla": self.sla_compliance,
+            "reopen": 100.0 - self.reopen_rate,
+            "rating": max(0.0, (self.rating_smoothed - 1.0) / 4.0 * 100.0),
+            "complaint": max(0.0, 100.0 - 20.0 * self.complaint_count),
+        }
+
+    def _compute_ranking(self):
+        """Score, rank and grade of every evaluation of the same periods."""
+        weights = {
+            name: self._param(key, default) for name, (key, default) in WEIGHTS.items()
+        }
+        total_weight = sum(weights.values()) or 1.0
+        domain = []
+        for evaluation in self:
+            domain = (
+                (["|"] if domain else [])
+                + domain
+                + [
+                    "&",
+                    "&",
+                    ("date_from", "=", evaluation.date_from),
+                    ("date_to", "=", evaluation.date_to),
+                    ("company_id", "=", evaluation.company_id.id),
+                ]
+            )
+        if not domain:
+            return
+        peers = self.search(domain)
+        groups = defaultdict(lambda: self.browse())
+        for evaluation in peers:
+            groups[
+                (evaluation.date_from, evaluation.date_to, evaluation.company_id.id)
+            ] |= evaluation
+        for evaluations in groups.values():
+            drafts = evaluations.filtered(lambda e: e.state == "draft")
+            max_count = max(evaluations.mapped("ticket_count") or [0])
+            for evaluation in drafts:
+                if not evaluation.ticket_count:
+                    score = 0.0
+                else:
+                    components = evaluation._score_components(max_count)
+                    score = (
+                        sum(weights[k] * components[k] for k in weights) / total_weight
+                    )
+                grade = next(g for threshold, g in GRADES if score >= threshold)
+                evaluation.write({"score": round(score, 2), "grade": grade})
+            ranked = evaluations.sorted(lambda e: (-e.score, e.user_id.id))
+            for rank, evaluation in enumerate(ranked, start=1):
+                if evaluation.rank != rank:
+                    # ranks of confirmed evaluations are refreshed too
+                    super(AfterSalesEvaluation, evaluation).write({"rank": rank})
+
+    @api.model
+    def _generate(self, date_from, date_to, users):
+        """Create (or refresh) the draft evaluations of ``users`` for a period."""
+        if not isinstance(users, models.BaseModel):
+            users = self.env["res.users"].browse(users)
+        existing = self.search(
+            [
+                ("date_from", "=", date_from),
+                ("date_to", "=", date_to),
+                ("company_id", "=", self.env.company.id),
+                ("user_id", "in", users.ids),
+            ]
+        )
+        new = self.create(
+            [
+                {"user_id": user.id, "date_from": date_from, "date_to": date_to}
+                for user in users - existing.user_id
+            ]
+        )
+        evaluations = existing | new
+        evaluations.action_compute()
+        return evaluations

@@ -1,0 +1,92 @@
+# Copyright 2026 Customer Management Team
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import models
+
+CUSTOMER_CHANNELS = ("link", "portal")
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    def _get_cooperation_signals(self):
+        """Customer ratings (1-5 -> 0-100) minus 10 points per complaint."""
+        res = super()._get_cooperation_signals()
+        partners = self.commercial_partner_id
+        if not partners:
+            return res
+        Ticket = self.env["helpdesk.ticket"].sudo()  # sudo: aggregate over all teams
+        ratings = {
+            partner.id: (count, total)
+            for partner, count, total in Ticket._read_group(
+                [
+                    ("commercial_partner_id", "in", partners.ids),
+                    ("feedback_rating", ">=", 1),
+                    ("feedback_channel", "in", CUSTOMER_CHANNELS),
+                ],
+                ["commercial_partner_id"],
+                ["__count", "feedback_rating:sum"],
+            )
+        }
+        complaints = {
+            partner.id: count
+            for partner, count in Ticket._read_group(
+                [
+                    ("commercial_partner_id", "in", partners.ids),
+                    ("is_complaint", "=", True),
+                ],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        }
+        for partner_id in set(ratings) | set(complaints):
+            count, total = ratings.get(partner_id, (0, 0))
+            complaint_count = complaints.get(partner_id, 0)
+            base = (total / count - 1.0) / 4.0 * 100.0 if count else 60.0
+            score = max(0.0, min(100.0, base - 10.0 * complaint_count))
+            own = {
+                "score": score,
+                "count": count + complaint_count,
+                "detail": self.env._(
+                    "%(count)s service ratings, %(complaints)s complaints",
+                    count=count,
+                    complaints=complaint_count,
+                ),
+            }
+            if partner_id in res:
+                other = res[partner_id]
+                total_count = (other.get("count") or 0) + own["count"]
+                own = {
+                    "score": (
+                        other["score"] * (other.get("count") or 0)
+                        + own["score"] * own["count"]
+                    )
+                    / (total_count or 1),
+                    "count": total_count,
+                    "detail": f"{other.get('detail', '')}; {own['detail']}",
+                }
+            res[partner_id] = own
+        return res
+
+    def _get_open_complaint_counts(self):
+        res = super()._get_open_complaint_counts()
+        partners = self.commercial_partner_id
+        if not partners:
+            return res
+        # sudo: complaint counters are shown to sales users without helpdesk access
+        data = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            ._read_group(
+                [
+                    ("commercial_partner_id", "in", partners.ids),
+                    ("is_complaint", "=", True),
+                    ("loop_state", "!=", "closed"),
+                    ("closed", "=", False),
+                ],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        for partner, count in data:
+            res[partner.id] = res.get(partner.id, 0) + count
+        return res

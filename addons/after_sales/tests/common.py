@@ -1,0 +1,82 @@
+# Copyright 2026 Customer Management Team
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command
+from odoo.tests import new_test_user
+
+from odoo.addons.base.tests.common import BaseCommon
+
+
+class AfterSalesCommon(BaseCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Ticket = cls.env["helpdesk.ticket"]
+        # no helpdesk_mgmt auto-assignment of the current user
+        cls.env.company.helpdesk_mgmt_ticket_auto_assign = False
+        cls.manager = new_test_user(
+            cls.env,
+            login="as_manager",
+            name="Service Manager",
+            groups="base.group_user,after_sales.group_after_sales_manager",
+        )
+        cls.agent_1 = new_test_user(
+            cls.env,
+            login="as_agent_1",
+            name="Agent One",
+            groups="base.group_user,after_sales.group_after_sales_agent",
+        )
+        cls.agent_2 = new_test_user(
+            cls.env,
+            login="as_agent_2",
+            name="Agent Two",
+            groups="base.group_user,after_sales.group_after_sales_agent",
+        )
+        cls.agent_3 = new_test_user(
+            cls.env,
+            login="as_agent_3",
+            name="Agent Three",
+            groups="base.group_user,after_sales.group_after_sales_agent",
+        )
+        cls.team = cls.env["helpdesk.ticket.team"].create(
+            {
+                "name": "Loop Team",
+                "user_id": cls.manager.id,
+                "user_ids": [
+                    Command.set([cls.agent_1.id, cls.agent_2.id, cls.agent_3.id])
+                ],
+            }
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Customer Co", "is_company": True, "email": "co@example.com"}
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {
+                "name": "Customer Contact",
+                "parent_id": cls.customer.id,
+                "email": "contact@example.com",
+            }
+        )
+        cls.stage_new = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new")
+        cls.stage_progress = cls.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_stage_in_progress"
+        )
+        cls.stage_done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+
+    @classmethod
+    def _ticket(cls, **vals):
+        values = {
+            "name": "Machine down",
+            "description": "<p>It stopped.</p>",
+            "team_id": cls.team.id,
+            "partner_id": cls.contact.id,
+        }
+        values.update(vals)
+        return cls.env["helpdesk.ticket"].create(values)
+
+    def _resolve(self, ticket, user=None):
+        if not ticket.user_id:
+            ticket.user_id = user or self.agent_1
+        if ticket.loop_state == "dispatched":
+            ticket.action_after_sales_start()
+        ticket.action_after_sales_resolve()
+        return ticket
