@@ -595,6 +595,7 @@ class HelpdeskTicket(models.Model):
 
     def _after_sales_send_feedback_request(self):
         template = self.env.ref("after_sales.mail_template_feedback_request")
+        # sudo: tokens are secrets that agents can neither read nor create
         tokens = self.env["after.sales.feedback.token"].sudo()
         for ticket in self:
             if ticket.loop_state != "resolved" or not ticket.partner_id:

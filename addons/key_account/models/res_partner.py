@@ -1003,6 +1003,7 @@ class ResPartner(models.Model):
             )
         ):
             counts[partner.commercial_partner_id.id] += count
+        # sudo: likewise, the calls of every salesperson count
         for partner, count in (
             self.env["key.account.call"]
             .sudo()

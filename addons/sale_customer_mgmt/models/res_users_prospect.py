@@ -99,9 +99,8 @@ class ResUsers(models.Model):
                     }
                 )
             )
-            user.sudo().dev_day_event_id = (
-                event  # users cannot write res.users themselves
-            )
+            # sudo: users cannot write res.users themselves
+            user.sudo().dev_day_event_id = event
         return True
 
     @api.model

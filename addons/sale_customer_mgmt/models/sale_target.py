@@ -182,9 +182,8 @@ class SaleTarget(models.Model):
                 domain.append(("user_id", "=", target.user_id.id))
             else:
                 domain.append(("team_id", "=", target.team_id.id))
-            other = self.sudo().search(
-                domain, limit=1
-            )  # see targets of other users too
+            # sudo: the overlap check must see the targets of other users too
+            other = self.sudo().search(domain, limit=1)
             if other:
                 raise ValidationError(
                     self.env._(
