@@ -11,6 +11,8 @@ class ResPartner(models.Model):
     def _get_cooperation_signals(self):
         """Customer ratings (1-5 -> 0-100) minus 10 points per complaint."""
         res = super()._get_cooperation_signals()
+        # one column, not the ~100 a partner prefetch would read per batch
+        self.fetch(["commercial_partner_id"])
         partners = self.commercial_partner_id
         if not partners:
             return res
@@ -69,6 +71,8 @@ class ResPartner(models.Model):
 
     def _get_open_complaint_counts(self):
         res = super()._get_open_complaint_counts()
+        # one column, not the ~100 a partner prefetch would read per batch
+        self.fetch(["commercial_partner_id"])
         partners = self.commercial_partner_id
         if not partners:
             return res

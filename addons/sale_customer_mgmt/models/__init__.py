@@ -15,4 +15,5 @@ from . import res_partner_tier_threshold
 from . import res_company
 from . import res_config_settings
 from . import customer_scoring
+from . import customer_tier_figure
 from . import res_partner

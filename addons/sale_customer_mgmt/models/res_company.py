@@ -109,6 +109,11 @@ class ResCompany(models.Model):
         default=5.0,
         help="Lifetime value = average annual gross margin x these years.",
     )
+    tier_recompute_date = fields.Datetime(
+        string="Last Tier Recompute",
+        readonly=True,
+        help="End of the last daily recompute of every customer's score and tier.",
+    )
 
     # prospects, development day, order-change approval
     prospect_pool_target = fields.Integer(

@@ -58,6 +58,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.churn_category_min_share", readonly=False
     )
     lifetime_years = fields.Float(related="company_id.lifetime_years", readonly=False)
+    tier_recompute_date = fields.Datetime(related="company_id.tier_recompute_date")
 
     # prospects, development day, order-change approval
     prospect_pool_target = fields.Integer(

@@ -18,3 +18,4 @@ from . import test_tier_tour
 from . import test_visit_plan
 from . import test_crm_check
 from . import test_target_forecast
+from . import test_tier_concurrency

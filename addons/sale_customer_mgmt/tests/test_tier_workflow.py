@@ -1,11 +1,15 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import SQL
 
-from odoo.addons.sale_customer_mgmt.models.res_partner import CURSOR_PARAM
+from odoo.addons.sale_customer_mgmt.models.res_partner import TIER_STORE_COLUMNS
 
 from .tier_common import TODAY, TierCommon
 
@@ -22,10 +26,29 @@ class TestTierWorkflow(TierCommon):
         self.assertEqual(history.cause, "recompute")
         self.assertAlmostEqual(history.score, 80.0)
         self.assertEqual(history.company_id, self.company)
-        self.assertIn("Key Customer", self.alpha.message_ids[0].body)
-        # nothing changed: no new history line
-        self.customers.action_recompute_tier()
+        # a first tier is in the history only: no chatter note on every
+        # customer after an installation
+        self.assertFalse(
+            self.alpha.message_ids.filtered(lambda m: "Customer tier" in m.body)
+        )
+        scored_on = self.alpha.tier_scored_date
+        # nothing changed: no new history line, the row is not rewritten
+        action = self.customers.action_recompute_tier()
         self.assertEqual(len(self.alpha.tier_history_ids), 1)
+        self.assertEqual(self.alpha.tier_scored_date, scored_on)
+        self.assertIn("nothing changed", action["params"]["message"])
+        # a real change: history line and chatter note
+        self.env["res.partner.tier.threshold"].create(
+            {"company_id": self.company.id, "tier_id": self.tier_a.id, "min_score": 85}
+        )
+        action = self.customers.action_recompute_tier()
+        self.assertIn("1 of 5 customers changed", action["params"]["message"])
+        self.assertEqual(self.alpha.customer_tier_id, self.tier_b)
+        self.assertEqual(
+            self.alpha.tier_history_ids.mapped("new_tier_id"), self.tier_b | self.tier_a
+        )
+        self.assertIn("Key Customer", self.alpha.message_ids[0].body)
+        self.assertIn("Regular Customer", self.alpha.message_ids[0].body)
 
     def test_pinned_tier_survives_recompute(self):
         self.customers.action_recompute_tier()
@@ -51,30 +74,101 @@ class TestTierWorkflow(TierCommon):
         self.assertFalse(self.beta.tier_locked)
         self.assertEqual(self.beta.customer_tier_id, self.tier_c)
 
+    def _stage_only(self, partners):
+        """Stage a run and keep only ``partners`` in the work list (the
+        database holds other customers, demo data among them)."""
+        figure = self.env["customer.tier.figure"]
+        figure._stage(fields.Date.context_today(figure))
+        figure.search([("partner_id", "not in", partners.ids)]).unlink()
+        return figure
+
     def test_cron_resumes_where_it_stopped(self):
-        """Batches of 2 from the cursor: Alpha+Beta, then Gamma+Delta, then
-        Epsilon; the cursor survives between runs (an interruption) and is
-        reset when the run is complete."""
-        params = self.env["ir.config_parameter"]
-        params.set_param(CURSOR_PARAM, str(self.alpha.id - 1))
+        """Batches of 2 from the work list: Alpha+Beta, then Gamma+Delta,
+        then Epsilon and Zeta; the work list survives between calls (an
+        interruption), and a list left from an earlier day is staged anew."""
+        figure = self._stage_only(self.customers | self.zeta)
+        self.assertEqual(len(figure.search([])), 6)  # archived: not staged
         partner = self.env["res.partner"]
         remaining = partner._cron_recompute_tiers(batch_size=2)
-        self.assertTrue(remaining)
+        self.assertEqual(remaining, 4)
         self.assertTrue(self.alpha.tier_scored_date)
         self.assertTrue(self.beta.tier_scored_date)
         self.assertFalse(self.gamma.tier_scored_date)
-        self.assertEqual(params.get_param(CURSOR_PARAM), str(self.beta.id))
-        # "interrupted" here: a new run starts from the stored cursor
-        partner._cron_recompute_tiers(batch_size=2)
+        # "interrupted" here: the next call goes on with the rows left
+        self.assertEqual(partner._cron_recompute_tiers(batch_size=2), 2)
         self.assertTrue(self.gamma.tier_scored_date)
         self.assertTrue(self.delta.tier_scored_date)
         self.assertFalse(self.epsilon.tier_scored_date)
-        remaining = partner._cron_recompute_tiers(batch_size=500)
+        # rows left from yesterday: the run starts again from fresh figures
+        figure.search([]).run_date = date(2026, 6, 29)
+        remaining = partner._cron_recompute_tiers(batch_size=100000)
         self.assertEqual(remaining, 0)
+        self.assertFalse(figure.search([]))
         self.assertTrue(self.epsilon.tier_scored_date)
         self.assertTrue(self.zeta.tier_scored_date)
         self.assertFalse(self.archived.tier_scored_date)
-        self.assertEqual(params.get_param(CURSOR_PARAM), "0")
+        self.assertEqual(self.alpha.customer_tier_id, self.tier_a)
+        self.assertTrue(self.company.tier_recompute_date)
+
+    def test_cron_scores_like_the_button(self):
+        """The daily run (staged figures, percentile ranks from SQL) stores
+        exactly what a recompute of the same customers stores, in caps mode
+        (company 1) and in percentile mode."""
+        for normalization in ("cap", "percentile"):
+            self.company.tier_normalization = normalization
+            customers = self.customers | self.zeta
+            customers.action_recompute_tier()
+            expected = self._stored_tier_values(customers)
+            self.env.cr.execute(
+                "UPDATE res_partner SET tier_scored_date = NULL, customer_score = 0"
+                " WHERE id = ANY(%s)",
+                [customers.ids],
+            )
+            self.env.invalidate_all()
+            self._stage_only(customers)
+            self.env["res.partner"]._cron_recompute_tiers()
+            self.assertEqual(self._stored_tier_values(customers), expected)
+        self.assertAlmostEqual(self.alpha.tier_score_purchase, 100.0)
+        self.assertEqual(self.gamma.churn_state, "partial")
+
+    def _stored_tier_values(self, partners):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM res_partner WHERE id = ANY(%s) ORDER BY id",
+                SQL(", ").join(
+                    SQL.identifier(name) for name, __ in TIER_STORE_COLUMNS[1:]
+                ),
+                partners.ids,
+            )
+        )
+        return [
+            tuple(round(v, 6) if isinstance(v, float) else v for v in row)
+            for row in self.env.cr.fetchall()
+        ]
+
+    def test_cron_batch_query_count(self):
+        """A batch of the daily run costs the same queries for 5 customers as
+        for 50."""
+        product = self.product_machine
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"Bulk {i}", "is_company": True, "company_id": self.company.id}
+                for i in range(60)
+            ]
+        )
+        for i, customer in enumerate(partners):
+            self._order(customer, "2026-03-01", [(product, 1 + i % 7, 1000.0)])
+        self._stage_only(partners)
+        partner = self.env["res.partner"]
+        counts = []
+        for size in (5, 50):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            partner._cron_recompute_tiers(batch_size=size)
+            counts.append(self.env.cr.sql_log_count - before)
+        self.assertEqual(counts[0], counts[1])
+        self.assertEqual(len(partners.filtered("customer_tier_id")), 55)
 
     def test_query_count_independent_of_batch_size(self):
         product = self.product_machine

@@ -1,0 +1,72 @@
+# Copyright 2026 Customer Management Team
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from contextlib import closing, contextmanager
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.sql_db import db_connect
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestTierCronConcurrency(TransactionCase):
+    """Two cron workers on the daily recompute at once, each with its own
+    database connection (as in a multi-worker deployment). The work list is
+    staged from the customers already committed (the demo data) and removed
+    again at the end; the workers' own changes are rolled back."""
+
+    @contextmanager
+    def _workers(self):
+        connection = db_connect(self.env.cr.dbname)
+        with closing(connection.cursor()) as cr_a, closing(connection.cursor()) as cr_b:
+            try:
+                for cr in (cr_a, cr_b):
+                    # waiting for the other worker would be a failure here,
+                    # not a hang of the test suite
+                    cr.execute("SET lock_timeout = '5s'")
+                    # separate connections: the other worker sees only what
+                    # is committed (every commit here is undone at the end)
+                    cr.commit()  # pylint: disable=invalid-commit
+                yield (
+                    api.Environment(cr_a, SUPERUSER_ID, {}),
+                    api.Environment(cr_b, SUPERUSER_ID, {}),
+                )
+            finally:
+                cr_a.rollback()
+                cr_b.rollback()
+                cr_a.execute("DELETE FROM customer_tier_figure")
+                cr_a.commit()
+
+    def _stage(self, env):
+        staged = env["customer.tier.figure"]._stage(fields.Date.context_today(env.user))
+        env.cr.commit()
+        self.assertGreaterEqual(staged, 4, "the demo customers are staged")
+        return staged
+
+    def test_workers_take_different_customers(self):
+        with self._workers() as (env_a, env_b):
+            staged = self._stage(env_a)
+            half = staged // 2
+            rows_a = env_a["customer.tier.figure"]._take(half)
+            # worker A holds its rows (not committed): B skips them
+            rows_b = env_b["customer.tier.figure"]._take(half)
+            taken_a = {row["partner_id"] for row in rows_a}
+            taken_b = {row["partner_id"] for row in rows_b}
+            self.assertEqual(len(taken_a), half)
+            self.assertEqual(len(taken_b), half)
+            self.assertFalse(taken_a & taken_b)
+
+    def test_two_cron_runs_at_once(self):
+        """Both workers score a batch of the same run without waiting for
+        each other, and neither stages the run again."""
+        with self._workers() as (env_a, env_b):
+            staged = self._stage(env_a)
+            batch = max(staged // 3, 1)
+            left_a = env_a["res.partner"]._cron_recompute_tiers(batch_size=batch)
+            left_b = env_b["res.partner"]._cron_recompute_tiers(batch_size=batch)
+            self.assertEqual(left_a, staged - batch)
+            self.assertEqual(left_b, staged - batch)
+            env_a.cr.commit()
+            env_b.cr.commit()
+            # a third look: both batches are gone from the list
+            env_a.cr.execute("SELECT count(*) FROM customer_tier_figure")
+            self.assertEqual(env_a.cr.fetchone()[0], staged - 2 * batch)
