@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Benchmarks at realistic volume (not part of the test suite): prints one line per figure,
-# each next to its baseline measured in the same run.
-#   scripts/bench.sh [--customers N] [--orders N] [--lines N] [--invoices N]
-# Defaults: 20000 customers, 100000 orders with 500000 lines, 100000 invoices with payments.
-# The database cm_bench (addons installed without demo data, then the generated data set) is
-# kept between runs; drop it to regenerate: python3 -m odoo db -c .local/odoo.conf drop cm_bench
+# each next to its baseline measured in the same run. See scripts/bench.py for the options.
+#   scripts/bench.sh [--customers N] [--orders N] [--lines N] [--invoices N] [--leads N]
+#                    [--tickets N] [--key-accounts N] [--sections sales,crm,service,key_account]
+# Defaults: 50000 customers, 200000 orders with 1000000 lines, 200000 invoices with payments,
+# 100000 leads, 200000 tickets, 500 key accounts with contacts.
+# The database (CM_BENCH_DB, default cm_bench: the three addons without demo data, then the
+# generated data) is kept between runs; drop it to regenerate:
+#   python3 -m odoo db -c .local/odoo.conf drop cm_bench
 source "$(dirname "$0")/common.sh"
 cm_init
 DB="${CM_BENCH_DB:-cm_bench}"
-if ! cm_modules_installed "$DB" sale_customer_mgmt 2>/dev/null; then
-    cm_log "creating $DB (addons without demo data)"
-    cm_odoo -d "$DB" -i sale_customer_mgmt --without-demo=all --stop-after-init \
+ADDONS=sale_customer_mgmt,key_account,after_sales
+# shellcheck disable=SC2086
+if ! cm_modules_installed "$DB" ${ADDONS//,/ } 2>/dev/null; then
+    cm_log "installing $ADDONS into $DB (without demo data)"
+    cm_odoo -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init \
         --http-port "$(cm_free_port 18069)" --logfile "$CM_LOGDIR/bench_install.log" \
-        || cm_die "could not create $DB, see $CM_LOGDIR/bench_install.log"
+        || cm_die "could not install into $DB, see $CM_LOGDIR/bench_install.log"
 fi
 exec "$CM_PY" "$CM_ROOT/scripts/bench.py" --config "$CM_CONF" --db "$DB" "$@"

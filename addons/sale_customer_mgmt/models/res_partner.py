@@ -689,7 +689,7 @@ class ResPartner(models.Model):
         self.search(self._tier_customer_domain())._recompute_tiers()
 
     @api.model
-    def _cron_recompute_tiers(self, batch_size=2000):
+    def _cron_recompute_tiers(self, batch_size=5000):
         """Daily recompute of every customer, one batch per call.
 
         The first call of a run stages the figures of every customer in

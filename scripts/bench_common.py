@@ -1,0 +1,57 @@
+"""Shared helpers of the benchmark sections (see bench.py)."""
+
+import statistics
+import sys
+import time
+
+BENCH_PREFIX = "BENCH/"
+
+
+def log(msg):
+    sys.stderr.write(f"[bench] {msg}\n")
+    sys.stderr.flush()
+
+
+def figure(name, value, unit, baseline=None, target=None):
+    """Print one figure, with its baseline and the ratio to it."""
+    line = f"{name}: {value:.3f} {unit}"
+    if baseline is not None:
+        ratio = value / baseline if baseline else float("inf")
+        line += f" | baseline {baseline:.3f} {unit} | ratio {ratio:.2f}x"
+        if target:
+            line += f" (target <= {target}x: {'ok' if ratio <= target else 'MISSED'})"
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def timed(func):
+    start = time.perf_counter()
+    result = func()
+    return time.perf_counter() - start, result
+
+
+def median_time(func, repeat=5, warmup=1):
+    """Median wall time of ``func`` over ``repeat`` calls after ``warmup``
+    calls (caches warm on both sides of a comparison)."""
+    for __ in range(warmup):
+        func()
+    times = []
+    for __ in range(repeat):
+        times.append(timed(func)[0])
+    return statistics.median(times)
+
+
+def bench_user(env, login, group_xmlids):
+    """An internal user with these groups (created once), for measures that
+    must go through record rules like a real user's request."""
+    users = env["res.users"].with_context(active_test=False)
+    user = users.search([("login", "=", login)])
+    if not user:
+        user = users.create(
+            {
+                "name": login,
+                "login": login,
+                "groups_id": [(6, 0, [env.ref(x).id for x in group_xmlids])],
+            }
+        )
+    return user
