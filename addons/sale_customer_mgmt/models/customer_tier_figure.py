@@ -33,9 +33,9 @@ class CustomerTierFigure(models.Model):
     _log_access = False
     _order = "partner_id"
 
-    partner_id = fields.Many2one(
-        "res.partner", required=True, ondelete="cascade", index=True
-    )
+    # no index of its own: the unique (partner_id, company_id) index serves
+    # the batches' ORDER BY partner_id and the cascade on partner deletion
+    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
     run_date = fields.Date(required=True)
     sales_12m = fields.Float()
