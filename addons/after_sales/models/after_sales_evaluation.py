@@ -3,8 +3,9 @@
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 # component -> (config key, default weight)
@@ -128,8 +129,8 @@ class AfterSalesEvaluation(models.Model):
 
     def action_compute(self):
         drafts = self.filtered(lambda e: e.state == "draft")
-        drafts._compute_metrics()
-        self._compute_ranking()
+        # metrics, score, grade and rank end up in one write per evaluation
+        self._compute_ranking(drafts._prepare_metrics())
         return True
 
     def action_confirm(self):
@@ -250,78 +251,94 @@ class AfterSalesEvaluation(models.Model):
             return 0.0
         return (prior_weight * prior_mean + rating_sum) / (prior_weight + rating_count)
 
-    def _compute_metrics(self):
+    def _prepare_metrics(self):
+        """{evaluation id: metric values} from one batch of queries."""
         if not self:
-            return
+            return {}
         stats = self._fetch_ticket_stats()
+        res = {}
         for evaluation in self:
             data = stats[evaluation.id]
             count = data["count"]
-            evaluation.write(
-                {
-                    "ticket_count": count,
-                    "avg_first_response_hours": data["response"],
-                    "avg_resolution_hours": data["resolution"],
-                    "sla_compliance": (
-                        100.0 * data["sla_ok"] / data["sla_total"]
-                        if data["sla_total"]
-                        else 100.0
-                    ),
-                    "reopen_rate": 100.0 * data["reopened"] / count if count else 0.0,
-                    "rating_count": data["rating_count"],
-                    "rating_sum": data["rating_sum"],
-                    "rating_average": (
-                        data["rating_sum"] / data["rating_count"]
-                        if data["rating_count"]
-                        else 0.0
-                    ),
-                    "rating_smoothed": self._smoothed_rating(
-                        data["rating_sum"], data["rating_count"]
-                    ),
-                    "complaint_count": data["complaints"],
-                }
-            )
+            res[evaluation.id] = {
+                "ticket_count": count,
+                "avg_first_response_hours": data["response"],
+                "avg_resolution_hours": data["resolution"],
+                "sla_compliance": (
+                    100.0 * data["sla_ok"] / data["sla_total"]
+                    if data["sla_total"]
+                    else 100.0
+                ),
+                "reopen_rate": 100.0 * data["reopened"] / count if count else 0.0,
+                "rating_count": data["rating_count"],
+                "rating_sum": data["rating_sum"],
+                "rating_average": (
+                    data["rating_sum"] / data["rating_count"]
+                    if data["rating_count"]
+                    else 0.0
+                ),
+                "rating_smoothed": self._smoothed_rating(
+                    data["rating_sum"], data["rating_count"]
+                ),
+                "complaint_count": data["complaints"],
+            }
+        return res
 
-    def _score_components(self, max_count):
-        """Each criterion scaled to 0-100 (see readme/USAGE.md)."""
+    def _compute_metrics(self):
+        for evaluation_id, values in self._prepare_metrics().items():
+            self.browse(evaluation_id).write(values)
+
+    def _score_components(self, max_count, values=None):
+        """Each criterion scaled to 0-100 (see readme/USAGE.md).
+
+        ``values`` (metrics not written yet) take precedence over the fields.
+        """
         self.ensure_one()
+        values = values or {}
+
+        def get(fname):
+            return values[fname] if fname in values else self[fname]
+
         response_ref = self._param("response_ref_hours", 4.0)
         resolution_ref = self._param("resolution_ref_hours", 24.0)
         return {
-            "volume": 100.0 * self.ticket_count / max_count if max_count else 0.0,
+            "volume": 100.0 * get("ticket_count") / max_count if max_count else 0.0,
             "response": 100.0
             * response_ref
-            / (response_ref + self.avg_first_response_hours),
+            / (response_ref + get("avg_first_response_hours")),
             "resolution": 100.0
             * resolution_ref
-            / (resolution_ref + self.avg_resolution_hours),
-            "sla": self.sla_compliance,
-            "reopen": 100.0 - self.reopen_rate,
-            "rating": max(0.0, (self.rating_smoothed - 1.0) / 4.0 * 100.0),
-            "complaint": max(0.0, 100.0 - 20.0 * self.complaint_count),
+            / (resolution_ref + get("avg_resolution_hours")),
+            "sla": get("sla_compliance"),
+            "reopen": 100.0 - get("reopen_rate"),
+            "rating": max(0.0, (get("rating_smoothed") - 1.0) / 4.0 * 100.0),
+            "complaint": max(0.0, 100.0 - 20.0 * get("complaint_count")),
         }
 
-    def _compute_ranking(self):
-        """Score, rank and grade of every evaluation of the same periods."""
+    def _compute_ranking(self, pending=None):
+        """Score, rank and grade of every evaluation of the same periods.
+
+        ``pending``: {evaluation id: metric values} of drafts to write along
+        with their score, grade and rank (one write per evaluation).
+        """
+        pending = pending or {}
         weights = {
             name: self._param(key, default) for name, (key, default) in WEIGHTS.items()
         }
         total_weight = sum(weights.values()) or 1.0
-        domain = []
-        for evaluation in self:
-            domain = (
-                (["|"] if domain else [])
-                + domain
-                + [
-                    "&",
-                    "&",
-                    ("date_from", "=", evaluation.date_from),
-                    ("date_to", "=", evaluation.date_to),
-                    ("company_id", "=", evaluation.company_id.id),
-                ]
-            )
-        if not domain:
+        periods = {(e.date_from, e.date_to, e.company_id.id) for e in self}
+        if not periods:
             return
+        domain = expression.OR(
+            [
+                [
+                    ("date_from", "=", date_from),
+                    ("date_to", "=", date_to),
+                    ("company_id", "=", company_id),
+                ]
+                for date_from, date_to, company_id in periods
+            ]
+        )
         peers = self.search(domain)
         groups = defaultdict(lambda: self.browse())
         for evaluation in peers:
@@ -329,23 +346,36 @@ class AfterSalesEvaluation(models.Model):
                 (evaluation.date_from, evaluation.date_to, evaluation.company_id.id)
             ] |= evaluation
         for evaluations in groups.values():
-            drafts = evaluations.filtered(lambda e: e.state == "draft")
-            max_count = max(evaluations.mapped("ticket_count") or [0])
-            for evaluation in drafts:
-                if not evaluation.ticket_count:
+            values = {e.id: dict(pending.get(e.id, {})) for e in evaluations}
+            max_count = max(
+                values[e.id].get("ticket_count", e.ticket_count) for e in evaluations
+            )
+            scores = {}
+            for evaluation in evaluations:
+                vals = values[evaluation.id]
+                if evaluation.state != "draft":
+                    scores[evaluation.id] = evaluation.score
+                    continue
+                if not vals.get("ticket_count", evaluation.ticket_count):
                     score = 0.0
                 else:
-                    components = evaluation._score_components(max_count)
+                    components = evaluation._score_components(max_count, vals)
                     score = (
                         sum(weights[k] * components[k] for k in weights) / total_weight
                     )
-                grade = next(g for threshold, g in GRADES if score >= threshold)
-                evaluation.write({"score": round(score, 2), "grade": grade})
-            ranked = evaluations.sorted(lambda e: (-e.score, e.user_id.id))
+                vals["score"] = scores[evaluation.id] = round(score, 2)
+                vals["grade"] = next(g for threshold, g in GRADES if score >= threshold)
+            ranked = evaluations.sorted(lambda e, s=scores: (-s[e.id], e.user_id.id))
             for rank, evaluation in enumerate(ranked, start=1):
+                vals = values[evaluation.id]
                 if evaluation.rank != rank:
+                    vals["rank"] = rank
+                if evaluation.state != "draft":
                     # ranks of confirmed evaluations are refreshed too
-                    super(AfterSalesEvaluation, evaluation).write({"rank": rank})
+                    if vals:
+                        super(AfterSalesEvaluation, evaluation).write(vals)
+                    continue
+                evaluation.write(vals)
 
     @api.model
     def _generate(self, date_from, date_to, users):
@@ -360,12 +390,37 @@ class AfterSalesEvaluation(models.Model):
                 ("user_id", "in", users.ids),
             ]
         )
-        new = self.create(
+        # A monthly batch for the whole staff: no chatter per new draft (a
+        # creation note, an "assigned to you" mail, the tracking of every
+        # first computed value), which cost most of the time; the employees
+        # follow their evaluation, subscribed in one go. Drafts computed
+        # later by hand (or at confirmation) are tracked as usual.
+        batch = self.with_context(tracking_disable=True)
+        new = batch.create(
             [
                 {"user_id": user.id, "date_from": date_from, "date_to": date_to}
                 for user in users - existing.user_id
             ]
         )
-        evaluations = existing | new
-        evaluations.action_compute()
-        return evaluations
+        new._subscribe_employees()
+        (existing | new).with_env(batch.env).action_compute()
+        return existing | new
+
+    def _subscribe_employees(self):
+        """Each employee follows their evaluation (one batch of followers)."""
+        subtype_ids = self.env["mail.message.subtype"]._get_auto_subscription_subtypes(
+            self._name
+        )[1]
+        vals_list = [
+            {
+                "res_model": self._name,
+                "res_id": evaluation.id,
+                "partner_id": evaluation.user_id.partner_id.id,
+                "subtype_ids": [Command.set(subtype_ids)],
+            }
+            for evaluation in self
+            if evaluation.user_id.partner_id
+        ]
+        # sudo: followers are technical records, created as mail.thread
+        # does for the responsible user of a record
+        self.env["mail.followers"].sudo().create(vals_list)

@@ -32,15 +32,24 @@ class AfterSalesFeedbackToken(models.Model):
 
     @api.model
     def _create_for_ticket(self, ticket, channel="link"):
-        days = ticket._after_sales_param("feedback_token_days", 7)
+        return self._create_for_tickets(ticket, channel=channel)
+
+    @api.model
+    def _create_for_tickets(self, tickets, channel="link"):
+        """One new token per ticket (one batch)."""
+        days = tickets._after_sales_param("feedback_token_days", 7)
+        expiration = fields.Datetime.now() + timedelta(days=days)
         return self.create(
-            {
-                "channel": channel,
-                "ticket_id": ticket.id,
-                "partner_id": ticket.partner_id.id,
-                "token": secrets.token_urlsafe(32),
-                "expiration_date": fields.Datetime.now() + timedelta(days=days),
-            }
+            [
+                {
+                    "channel": channel,
+                    "ticket_id": ticket.id,
+                    "partner_id": ticket.partner_id.id,
+                    "token": secrets.token_urlsafe(32),
+                    "expiration_date": expiration,
+                }
+                for ticket in tickets
+            ]
         )
 
     @api.model

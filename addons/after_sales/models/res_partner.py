@@ -1,12 +1,20 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import models
+from odoo import fields, models
 
 CUSTOMER_CHANNELS = ("link", "portal")
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    after_sales_defector_interviewed = fields.Boolean(
+        string="Defector Interview Planned",
+        copy=False,
+        readonly=True,
+        help="A defector-interview ticket was created when the customer was "
+        "marked as lost (once per customer).",
+    )
 
     def _get_cooperation_signals(self):
         """Customer ratings (1-5 -> 0-100) minus 10 points per complaint."""

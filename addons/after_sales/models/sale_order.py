@@ -4,12 +4,20 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from .helpdesk_ticket import lock_batch
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    # index: deleting tickets (ON DELETE SET NULL) looked for the orders
+    # pointing to each one with a full scan of the orders
     after_sales_survey_ticket_id = fields.Many2one(
-        "helpdesk.ticket", string="Satisfaction Survey", copy=False, readonly=True
+        "helpdesk.ticket",
+        string="Satisfaction Survey",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
     )
 
     @api.model
@@ -21,19 +29,19 @@ class SaleOrder(models.Model):
         """
         Ticket = self.env["helpdesk.ticket"]
         if not Ticket._after_sales_param("sale_survey_enabled", False):
-            return
-        orders = self.search(
-            [
-                ("state", "=", "sale"),
-                ("invoice_status", "=", "invoiced"),
-                ("after_sales_survey_ticket_id", "=", False),
-                ("date_order", ">=", fields.Datetime.now() - timedelta(days=30)),
-            ],
-            limit=batch_size,
-        )
+            return 0
+        domain = [
+            ("state", "=", "sale"),
+            ("invoice_status", "=", "invoiced"),
+            ("after_sales_survey_ticket_id", "=", False),
+            ("date_order", ">=", fields.Datetime.now() - timedelta(days=30)),
+        ]
+        # locked, and marked (after_sales_survey_ticket_id) in the same
+        # transaction: a second worker neither waits nor surveys them again
+        orders = lock_batch(self, domain, batch_size)
         team = self.env.ref("after_sales.helpdesk_team_after_sales", False)
-        for order in orders:
-            ticket = Ticket.create(
+        tickets = Ticket.create(
+            [
                 {
                     "name": self.env._(
                         "Satisfaction survey: %(order)s", order=order.name
@@ -47,9 +55,13 @@ class SaleOrder(models.Model):
                     "company_id": order.company_id.id,
                     "is_satisfaction_survey": True,
                 }
-            )
-            ticket._after_sales_mark_survey_resolved()
-            order.after_sales_survey_ticket_id = ticket
-        self.env["ir.cron"]._notify_progress(
-            done=len(orders), remaining=0 if len(orders) < batch_size else 1
+                for order in orders
+            ]
         )
+        tickets._after_sales_mark_survey_resolved()
+        for order, ticket in zip(orders, tickets, strict=True):
+            # one UPDATE for the batch when flushed
+            order.after_sales_survey_ticket_id = ticket
+        remaining = self.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(orders), remaining=remaining)
+        return remaining

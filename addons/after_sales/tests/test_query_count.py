@@ -1,0 +1,218 @@
+# Copyright 2026 Customer Management Team
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The number of queries of the computations over many records does not grow
+with the number of records: each is run on a few records, then on ten times
+more, and both counts are compared."""
+
+from datetime import date, timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError
+from odoo.tests import freeze_time, new_test_user, tagged
+
+from .common import AfterSalesCommon
+
+
+@tagged("post_install", "-at_install")
+class TestQueryCount(AfterSalesCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.ref("after_sales.sla_policy_default").active = False
+        cls.env.ref("after_sales.sla_policy_urgent").active = False
+        cls.policy = cls.env["after.sales.sla.policy"].create(
+            {"name": "All", "response_hours": 2, "resolution_hours": 8}
+        )
+        cls.customers = cls.env["res.partner"].create(
+            [
+                {"name": f"QC Customer {i}", "is_company": True, "email": "q@x.com"}
+                for i in range(30)
+            ]
+        )
+
+    def _count(self, func):
+        """Queries of ``func()`` and of the flush of what it wrote."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before
+
+    def assertNoGrowth(self, few, many):
+        """The queries for many records are not more than for a few (the
+        first measure may include one-off queries filling caches)."""
+        self.assertLessEqual(many, few)
+
+    def _tickets(self, count, **vals):
+        values = {
+            "description": "<p>x</p>",
+            "team_id": self.team.id,
+            "partner_id": self.contact.id,
+        }
+        values.update(vals)
+        return self.Ticket.create([dict(values, name=f"QC {i}") for i in range(count)])
+
+    def _resolved(self, count, **vals):
+        vals.setdefault("user_id", self.agent_1.id)
+        tickets = self._tickets(count, **vals)
+        tickets.action_after_sales_start()
+        tickets.action_after_sales_resolve()
+        return tickets
+
+    def test_loop_transitions(self):
+        few = self._tickets(3, user_id=self.agent_1.id)
+        many = self._tickets(30, user_id=self.agent_1.id)
+        self.assertNoGrowth(
+            self._count(few.action_after_sales_start),
+            self._count(many.action_after_sales_start),
+        )
+
+    def test_auto_dispatch(self):
+        few = self._tickets(3)
+        many = self._tickets(30)
+        self.assertEqual(set(many.mapped("loop_state")), {"received"})
+        self.assertNoGrowth(
+            self._count(few._after_sales_auto_dispatch),
+            self._count(many._after_sales_auto_dispatch),
+        )
+        self.assertEqual(set(many.mapped("loop_state")), {"dispatched"})
+
+    def test_sla_stored_computes(self):
+        few = self._tickets(3)
+        many = self._tickets(30)
+        # deadlines of all the tickets of a policy when its targets change
+        self.assertNoGrowth(
+            self._count(lambda: self.policy.write({"resolution_hours": 9})),
+            self._count(lambda: self.policy.write({"resolution_hours": 10})),
+        )
+        self.assertNoGrowth(
+            self._count(lambda: few.write({"priority": "2"})),
+            self._count(lambda: many.write({"priority": "2"})),
+        )
+        self.assertEqual(many.sla_policy_id, self.policy)
+        self.assertEqual(
+            many[0].sla_resolution_deadline,
+            many[0].date_received + timedelta(hours=10),
+        )
+
+    def test_customer_signals(self):
+        def make(partners):
+            for partner in partners:
+                self._resolved(1, partner_id=partner.id)
+                self._tickets(1, partner_id=partner.id, is_complaint=True)
+
+        few, many = self.customers[:3], self.customers
+        make(many)
+        self.assertNoGrowth(
+            self._count(few._get_cooperation_signals),
+            self._count(many._get_cooperation_signals),
+        )
+        self.assertNoGrowth(
+            self._count(few._get_open_complaint_counts),
+            self._count(many._get_open_complaint_counts),
+        )
+        self.assertEqual(many._get_open_complaint_counts()[many[-1].id], 1)
+
+    def test_evaluation_generate(self):
+        agents = self.env["res.users"].create(
+            [
+                {
+                    "name": f"QC Agent {i}",
+                    "login": f"qc_agent_{i}",
+                    "groups_id": [
+                        Command.set(
+                            [self.env.ref("after_sales.group_after_sales_agent").id]
+                        )
+                    ],
+                }
+                for i in range(30)
+            ]
+        )
+        self.team.user_ids = [Command.link(agent.id) for agent in agents]
+        with freeze_time("2025-01-10 08:00:00"):
+            for agent in agents:
+                self._resolved(1, user_id=agent.id)
+        Evaluation = self.env["after.sales.evaluation"].with_user(self.manager)
+        start, end = date(2025, 1, 1), date(2025, 1, 31)
+        Evaluation._generate(start, end, agents[:1])  # warm-up
+        few = self._count(lambda: Evaluation._generate(start, end, agents[1:4]))
+        many = self._count(lambda: Evaluation._generate(start, end, agents[4:]))
+        self.assertNoGrowth(few, many)
+        evaluations = Evaluation.search([("date_from", "=", start)])
+        self.assertEqual(len(evaluations), 30)
+        self.assertEqual(sorted(evaluations.mapped("rank")), list(range(1, 31)))
+        # the employees follow their evaluation
+        self.assertIn(agents[0].partner_id, evaluations[0].message_partner_ids)
+        # a second run refreshes the same drafts
+        self.assertNoGrowth(
+            self._count(lambda: Evaluation._generate(start, end, agents[:3])),
+            self._count(lambda: Evaluation._generate(start, end, agents)),
+        )
+
+    def test_cron_feedback(self):
+        warmup = self._resolved(1)
+        warmup._after_sales_send_feedback_request()
+        few = self._resolved(3)
+        many = self._resolved(30)
+        later = fields.Datetime.now() + timedelta(hours=3)
+        with freeze_time(later):
+            self.assertNoGrowth(
+                self._count(few._after_sales_send_feedback_request),
+                self._count(many._after_sales_send_feedback_request),
+            )
+        self.assertEqual(len(many.feedback_token_ids), 30)
+        # the closing of tickets left without answer
+        with freeze_time(later + timedelta(days=8)):
+            self.Ticket._cron_after_sales_feedback(1)  # warm-up
+            self.assertNoGrowth(
+                self._count(lambda: self.Ticket._cron_after_sales_feedback(3)),
+                self._count(lambda: self.Ticket._cron_after_sales_feedback(30)),
+            )
+        self.assertEqual(set((few | many).mapped("loop_state")), {"closed"})
+        self.assertNoGrowth(
+            self._count(lambda: self.Ticket._cron_after_sales_feedback(3)),
+            self._count(lambda: self.Ticket._cron_after_sales_feedback(30)),
+        )
+
+    def test_cron_sla(self):
+        self._tickets(34, user_id=self.agent_1.id)
+        with freeze_time(fields.Datetime.now() + timedelta(hours=1, minutes=45)):
+            self.Ticket._cron_after_sales_sla(1)  # warm-up
+            self.assertNoGrowth(
+                self._count(lambda: self.Ticket._cron_after_sales_sla(3)),
+                self._count(lambda: self.Ticket._cron_after_sales_sla(30)),
+            )
+
+    def test_cron_defector_interview(self):
+        self.customers.churn_state = "lost"
+        self.env.ref("after_sales.helpdesk_team_after_sales").user_ids = self.agent_1
+        self.Ticket._cron_after_sales_defector_interview(1)  # warm-up
+        few = self._count(lambda: self.Ticket._cron_after_sales_defector_interview(3))
+        many = self._count(lambda: self.Ticket._cron_after_sales_defector_interview(26))
+        # helpdesk_mgmt draws each new ticket's number from its sequence (a
+        # lookup of the sequence and a nextval per ticket); beyond those,
+        # only a few one-off queries (caches) may differ
+        self.assertLessEqual(many - few, 2 * (26 - 3) + 4)
+        self.assertTrue(all(self.customers.mapped("after_sales_defector_interviewed")))
+
+    def test_agent_list_access_check(self):
+        """A page of tickets read by an agent: the record rules are checked in
+        one query, whatever the number of records."""
+        agent = new_test_user(
+            self.env,
+            login="qc_list_agent",
+            groups="base.group_user,after_sales.group_after_sales_agent",
+        )
+        self.team.user_ids = [Command.link(agent.id)]
+        other_team = self.env["helpdesk.ticket.team"].create({"name": "QC other"})
+        hidden = self._tickets(25, team_id=other_team.id)
+        tickets = self._tickets(80).with_user(agent)
+        spec = {"closed": {}, "tag_ids": {"fields": {"display_name": {}}}}
+        tickets[:25].web_read(spec)  # warm-up
+        self.assertNoGrowth(
+            self._count(lambda: tickets[:25].web_read(spec)),
+            self._count(lambda: tickets.web_read(spec)),
+        )
+        with self.assertRaises(AccessError):
+            (tickets[:25] | hidden.with_user(agent)).web_read(spec)
