@@ -5,8 +5,14 @@ and the ticket list as the web client loads it."""
 import sys
 from datetime import date, timedelta
 
-from bench_common import bench_user, figure, log, median_time
-from lxml import etree
+from bench_common import (
+    bench_user,
+    figure,
+    list_specification,
+    log,
+    median_time,
+    web_list,
+)
 
 from odoo import Command
 from odoo.tools import SQL
@@ -364,36 +370,6 @@ def rolled_back(env, func):
 # ---------------------------------------------------------------------------
 # web client list
 # ---------------------------------------------------------------------------
-
-
-def list_specification(records, view_xmlid):
-    """The ``specification`` the web client sends for the columns of a list
-    view (the combined arch as the user of ``records`` gets it)."""
-    view = records.env.ref(view_xmlid)
-    result = records.get_views([(view.id, "list")])
-    arch = etree.fromstring(result["views"]["list"]["arch"])
-    fields_info = result["models"][records._name]["fields"]
-    spec = {}
-    for node in arch.iterchildren("field"):
-        name = node.get("name")
-        field = fields_info[name]
-        if field["type"] == "many2one":
-            spec[name] = {"fields": {"display_name": {}}}
-        elif field["type"] in ("many2many", "one2many"):
-            sub = {"display_name": {}}
-            options = node.get("options") or ""
-            if "color_field" in options:
-                sub["color"] = {}
-            spec[name] = {"fields": sub}
-        else:
-            spec[name] = {}
-    return spec
-
-
-def web_list(records, domain, spec):
-    return lambda: records.web_search_read(
-        domain, spec, offset=0, limit=80, order=None, count_limit=10001
-    )
 
 
 def measure(env, args):
