@@ -463,6 +463,7 @@ def measure(env, args):
     )
     # first, on the committed data set (every customer scored once)
     measure_customer_list(env)
+    measure_performance_report(env)
     # medians: single runs of either side vary by 20 % on a busy machine
     base = median_time(lambda: baseline_sql(env), repeat=5)
     # a first run: no customer scored yet (rolled back at the end)
@@ -516,3 +517,78 @@ def measure_customer_list(env):
     base = median_time(web_list(partners, stock_domain, stock_spec), repeat=7)
     took = median_time(web_list(partners, domain, spec), repeat=7)
     figure("customer list web_search_read 80 rows (salesperson)", took, "s", base, 1.5)
+
+
+def performance_report_sql(env, group, interval="month"):
+    """The same 12 months of orders and invoices aggregated in plain SQL,
+    grouped like the pivot: ``group`` is "partner" (customer x year) or
+    "tier" (tier x ``interval``)."""
+    d12 = date.today() - timedelta(days=365)
+    if group == "partner":
+        key_o = SQL("p.commercial_partner_id, date_trunc('year', so.date_order)")
+        key_i = SQL("am.commercial_partner_id, date_trunc('year', am.invoice_date)")
+    else:
+        key_o = SQL("cp.customer_tier_id, date_trunc(%s, so.date_order)", interval)
+        key_i = SQL("cp.customer_tier_id, date_trunc(%s, am.invoice_date)", interval)
+    env.cr.execute(
+        SQL(
+            """
+            SELECT count(*), SUM(s), SUM(m), SUM(i), SUM(r) FROM (
+                SELECT %(key_o)s, SUM(so.amount_untaxed) AS s, SUM(so.margin) AS m,
+                       0 AS i, 0 AS r
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                 WHERE so.state = 'sale' AND so.date_order::date > %(d12)s
+              GROUP BY 1, 2
+             UNION ALL
+                SELECT %(key_i)s, 0, 0, SUM(am.amount_total_signed),
+                       SUM(am.amount_residual_signed)
+                  FROM account_move am
+                  JOIN res_partner cp ON cp.id = am.commercial_partner_id
+                 WHERE am.state = 'posted'
+                   AND am.move_type IN ('out_invoice', 'out_refund')
+                   AND am.invoice_date > %(d12)s
+              GROUP BY 1, 2
+            ) x
+            """,
+            key_o=key_o,
+            key_i=key_i,
+            d12=d12,
+        )
+    )
+    return env.cr.fetchone()
+
+
+def measure_performance_report(env):
+    """The customer performance analysis as its pivot asks for it, for the
+    last 12 months, as a sales manager: the default grouping (tier x year),
+    tier x month, and every customer expanded (customer x year)."""
+    user = bench_user(env, "bench_manager", ["sales_team.group_sale_manager"])
+    report = env["sale.customer.performance.report"].with_user(user)
+    d12 = date.today() - timedelta(days=365)
+    measures = [
+        "order_count:sum",
+        "sales_amount:sum",
+        "margin:sum",
+        "margin_rate:avg",
+        "invoiced_amount:sum",
+        "paid_amount:sum",
+        "overdue_amount:sum",
+    ]
+    for label, group, groupby in (
+        ("tier x year (default)", "tier", ["tier_id", "date:year"]),
+        ("tier x month", "tier", ["tier_id", "date:month"]),
+        ("customer x year", "partner", ["partner_id", "date:year"]),
+    ):
+        interval = groupby[1].split(":")[1]
+        base = median_time(
+            lambda g=group, i=interval: performance_report_sql(env, g, i), repeat=5
+        )
+        took = median_time(
+            lambda gb=groupby: report.read_group(
+                [("date", ">", d12)], measures, gb, lazy=False
+            ),
+            repeat=3,
+        )
+        figure(f"performance analysis pivot, 12 months, {label}", took, "s", base, 3)
