@@ -25,11 +25,20 @@ class ResPartner(models.Model):
         if not partners:
             return res
         Ticket = self.env["helpdesk.ticket"].sudo()  # sudo: aggregate over all teams
+        # The tier recompute asks for batches of consecutive customer ids:
+        # the id range lets PostgreSQL read the batch's slice of the
+        # commercial-partner index instead of every ticket for every batch.
+        ids = partners.ids
+        in_batch = [
+            ("commercial_partner_id", "in", ids),
+            ("commercial_partner_id", ">=", min(ids)),
+            ("commercial_partner_id", "<=", max(ids)),
+        ]
         ratings = {
             partner.id: (count, total)
             for partner, count, total in Ticket._read_group(
-                [
-                    ("commercial_partner_id", "in", partners.ids),
+                in_batch
+                + [
                     ("feedback_rating", ">=", 1),
                     ("feedback_channel", "in", CUSTOMER_CHANNELS),
                 ],
@@ -40,8 +49,8 @@ class ResPartner(models.Model):
         complaints = {
             partner.id: count
             for partner, count in Ticket._read_group(
-                [
-                    ("commercial_partner_id", "in", partners.ids),
+                in_batch
+                + [
                     ("is_complaint", "=", True),
                 ],
                 ["commercial_partner_id"],

@@ -268,6 +268,8 @@ class CustomerTierFigure(models.Model):
                 limit=limit,
             )
         )
-        rows = self.env.cr.dictfetchall()
+        # dictfetchall() rebuilds the column names for every row
+        names = [column.name for column in self.env.cr.description]
+        rows = [dict(zip(names, row, strict=True)) for row in self.env.cr.fetchall()]
         self.invalidate_model()
         return rows
