@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 # (money, authority, need) -> MAN class, numbered as in domain.md 1.3
 MAN_CLASSES = {
@@ -570,58 +571,97 @@ class CrmLead(models.Model):
         to_unlink.unlink()
 
     @api.model
-    def _cron_card_review(self, batch_size=500):
-        """Flag yellow cards whose closing date passed; keep review activities."""
-        today = fields.Date.context_today(self)
-        overdue = self.search(
-            [
-                ("card_color", "=", "yellow"),
-                ("card_regrade_needed", "=", False),
-                ("date_deadline", "<", today),
-            ],
-            limit=batch_size,
+    def _lock_batch(self, where, limit):
+        """Ids of at most ``limit`` active leads matching the SQL ``where``,
+        locked for this transaction; leads another cron worker holds are
+        skipped (``SKIP LOCKED``), so two workers at once take disjoint
+        batches without waiting for each other. Also returns how many match
+        in all (the batch included)."""
+        self.flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id FROM crm_lead
+                 WHERE active AND %s
+              ORDER BY id
+                 LIMIT %s
+                   FOR NO KEY UPDATE SKIP LOCKED
+                """,
+                where,
+                limit,
+            )
         )
-        remaining = self.search_count(
-            [
-                ("card_color", "=", "yellow"),
-                ("card_regrade_needed", "=", False),
-                ("date_deadline", "<", today),
-            ]
-        ) - len(overdue)
+        [(total,)] = self.env.execute_query(
+            SQL("SELECT count(*) FROM crm_lead WHERE active AND %s", where)
+        )
+        return self.browse([row[0] for row in rows]), total
+
+    @api.model
+    def _cron_card_review(self, batch_size=500):
+        """Flag yellow cards whose closing date passed; keep review activities.
+
+        One batch per call (the cron runner commits it and calls again while
+        work is left); the flag marks what is done, so an interrupted run
+        resumes where it stopped. Returns the number of cards left."""
+        today = fields.Date.context_today(self)
+        overdue, total = self._lock_batch(
+            SQL(
+                "card_color = 'yellow' AND NOT COALESCE(card_regrade_needed, FALSE)"
+                " AND date_deadline < %s",
+                today,
+            ),
+            batch_size,
+        )
         # write through super: our write() would clear the flag again
         super(CrmLead, overdue).write({"card_regrade_needed": True})
         overdue._schedule_card_review()
+        remaining = max(total - len(overdue), 0)
         self.env["ir.cron"]._notify_progress(done=len(overdue), remaining=remaining)
-        return overdue
+        return remaining
 
     @api.model
-    def _cron_public_pool_reclaim(self):
-        """Return prospects without follow-up for N days to the public pool."""
+    def _cron_public_pool_reclaim(self, batch_size=500):
+        """Return prospects without follow-up for N days to the public pool.
+
+        Batched and resumable like ``_cron_card_review``: a reclaimed lead
+        leaves the selection. Returns the leads reclaimed by this call."""
         today = fields.Date.context_today(self)
-        reclaimed = self.browse()
-        for company in self.env["res.company"].search(
+        companies = self.env["res.company"].search(
             [("prospect_public_pool", "=", True)]
-        ):
-            limit = today - timedelta(days=company.prospect_public_pool_days)
-            leads = self.search(
-                [
-                    ("company_id", "=", company.id),
-                    ("user_id", "!=", False),
-                    ("in_public_pool", "=", False),
-                    ("probability", "<", 100),
-                    ("last_followup_date", "<", limit),
-                ]
+        )
+        if not companies:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return self.browse()
+        limits = SQL(" OR ").join(
+            SQL(
+                "(company_id = %s AND last_followup_date < %s)",
+                company.id,
+                today - timedelta(days=company.prospect_public_pool_days),
             )
-            for lead in leads:
-                lead.message_post(
-                    body=self.env._(
-                        "No follow-up for %(days)s days: returned to the public pool "
-                        "(was %(user)s).",
-                        days=company.prospect_public_pool_days,
+            for company in companies
+        )
+        leads, total = self._lock_batch(
+            SQL(
+                "user_id IS NOT NULL AND NOT COALESCE(in_public_pool, FALSE)"
+                " AND probability < 100 AND (%s)",
+                limits,
+            ),
+            batch_size,
+        )
+        if leads:
+            # sudo: the cron's own log on leads it already holds (one insert)
+            leads.sudo()._message_log_batch(
+                {
+                    lead.id: self.env._(
+                        "No follow-up for %(days)s days: returned to the public "
+                        "pool (was %(user)s).",
+                        days=lead.company_id.prospect_public_pool_days,
                         user=lead.user_id.name,
-                    ),
-                    message_type="notification",
-                )
+                    )
+                    for lead in leads
+                }
+            )
             leads.write({"user_id": False, "in_public_pool": True})
-            reclaimed |= leads
-        return reclaimed
+        remaining = max(total - len(leads), 0)
+        self.env["ir.cron"]._notify_progress(done=len(leads), remaining=remaining)
+        return leads

@@ -1,8 +1,11 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
 from dateutil import relativedelta as rd
 
 from odoo import Command, api, fields, models
+from odoo.tools import SQL
 
 WEEKDAY_CODES = {"MON": rd.MO, "TUE": rd.TU, "WED": rd.WE, "THU": rd.TH, "FRI": rd.FR}
 WEEKDAY_CODES.update({"SAT": rd.SA, "SUN": rd.SU})
@@ -74,18 +77,27 @@ class ResUsers(models.Model):
             month += rd.relativedelta(months=1)
         return day
 
+    def _needs_development_day(self, today):
+        """The users of self without a development day on or after today."""
+
+        def has_day_ahead(user):
+            series = user.dev_day_event_id.recurrence_id.calendar_event_ids
+            return any(day >= today for day in series.mapped("start_date"))
+
+        return self.filtered(lambda user: not has_day_ahead(user))
+
     def _schedule_development_day(self, company):
         """Create a year of monthly development days for users without one ahead."""
         today = fields.Date.context_today(self)
         first_day = self._get_next_development_day(company, today)
-        for user in self:
-            series = user.dev_day_event_id.recurrence_id.calendar_event_ids
-            if any(day >= today for day in series.mapped("start_date")):
-                continue
-            event = (
-                self.env["calendar.event"]
-                .with_context(no_mail_to_attendees=True, mail_create_nolog=True)
-                .create(
+        users = self._needs_development_day(today)
+        if not users:
+            return True
+        events = (
+            self.env["calendar.event"]
+            .with_context(no_mail_to_attendees=True, mail_create_nolog=True)
+            .create(
+                [
                     {
                         "name": self.env._("New-customer development day"),
                         "user_id": user.id,
@@ -97,20 +109,59 @@ class ResUsers(models.Model):
                         "partner_ids": [Command.set(user.partner_id.ids)],
                         **self._get_development_day_rrule(company),
                     }
-                )
+                    for user in users
+                ]
             )
+        )
+        for user, event in zip(users, events, strict=True):
             # sudo: users cannot write res.users themselves
             user.sudo().dev_day_event_id = event
         return True
 
     @api.model
-    def _cron_schedule_development_days(self):
-        """Give every sales team member a year of development days ahead."""
+    def _cron_schedule_development_days(self, batch_size=50):
+        """Give every sales team member a year of development days ahead.
+
+        One batch of users per call: the users are locked (``SKIP LOCKED``)
+        so that two cron workers at once never plan the same user twice nor
+        wait for each other; a planned user has a development day ahead and
+        leaves the selection, so an interrupted run resumes where it stopped.
+        Returns the number of users left to plan."""
+        today = fields.Date.context_today(self)
         members = self.env["crm.team.member"].search([])
+        todo = []
         for company in self.env["res.company"].search([]):
             users = members.filtered(
                 lambda m, c=company: m.crm_team_id.company_id
                 in (c, self.env["res.company"])
             ).user_id.filtered(lambda u, c=company: c in u.company_ids)
+            todo += [(user, company) for user in users._needs_development_day(today)]
+        candidates = {user.id for user, __ in todo}
+        locked = set()
+        if candidates:
+            self.flush_model(["dev_day_event_id"])
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT id FROM res_users
+                     WHERE id = ANY(%s)
+                  ORDER BY id
+                     LIMIT %s
+                       FOR NO KEY UPDATE SKIP LOCKED
+                    """,
+                    sorted(candidates),
+                    batch_size,
+                )
+            )
+            locked = {row[0] for row in rows}
+        batch = defaultdict(lambda: self.browse())
+        for user, company in todo:
+            if user.id in locked:
+                batch[company] |= user
+                locked.discard(user.id)  # one company's series per user and run
+        for company, users in batch.items():
             users._schedule_development_day(company)
-        return True
+        done = sum(len(users) for users in batch.values())
+        remaining = max(len(candidates) - done, 0)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return remaining

@@ -1,6 +1,5 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -484,38 +483,79 @@ class SaleCollectionPlanLine(models.Model):
         return order.user_id or order.team_id.user_id or self.plan_id.create_uid
 
     @api.model
+    def _reminder_candidates_sql(self, today):
+        """SQL selecting (id, plan_id) of the instalments that need a
+        reminder now (before due: within ``reminder_days`` of the due date;
+        overdue: due date passed)."""
+        return SQL(
+            """
+            SELECT line.id, line.plan_id
+              FROM sale_collection_plan_line line
+              JOIN sale_collection_plan plan ON plan.id = line.plan_id
+              JOIN sale_order so ON so.id = plan.order_id
+             WHERE so.state = 'sale'
+               AND ((NOT COALESCE(line.reminder_sent, FALSE)
+                     AND line.date_due - COALESCE(line.reminder_days, 0)
+                         <= %(today)s)
+                    OR (NOT COALESCE(line.overdue_reminder_sent, FALSE)
+                        AND line.date_due < %(today)s))
+            """,
+            today=today,
+        )
+
+    @api.model
     def _cron_collection_reminders(self, batch_size=REMINDER_BATCH):
         """Schedule reminder activities for the salespeople.
 
         One activity per instalment and kind: ``before due`` when the due
         date is at most ``reminder_days`` away, ``overdue`` once the due date
         has passed with an unpaid remainder. The flags set on the instalment
-        make the cron idempotent; it is batched and reports its progress.
+        make the cron idempotent and resumable: each call handles the
+        instalments of at most ``batch_size`` plans, the cron runner commits
+        them and calls again while ``_notify_progress`` reports work left.
+
+        The plans of a batch are locked and plans another worker holds are
+        skipped (``SKIP LOCKED``): two workers at once take disjoint batches
+        and never wait for each other. Whole plans, not instalments: the
+        activities of one order (and the follower they subscribe on it) are
+        made by one worker. Returns the number of instalments left.
         """
         today = fields.Date.context_today(self)
-        horizon_lines = self.search(
-            [
-                ("plan_id.order_id.state", "=", "sale"),
-                "|",
-                ("reminder_sent", "=", False),
-                ("overdue_reminder_sent", "=", False),
-                ("date_due", "<=", today + timedelta(days=366)),
-            ]
+        self.flush_model(
+            ["reminder_sent", "overdue_reminder_sent", "date_due", "reminder_days"]
         )
-        candidates = horizon_lines.filtered(
-            lambda line: (
-                (
-                    not line.reminder_sent
-                    and line.date_due - timedelta(days=line.reminder_days) <= today
-                )
-                or (not line.overdue_reminder_sent and line.date_due < today)
+        self.env["sale.collection.plan"].flush_model(["order_id"])
+        self.env["sale.order"].flush_model(["state"])
+        candidates = self._reminder_candidates_sql(today)
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT plan.id FROM sale_collection_plan plan
+                 WHERE plan.id IN (SELECT todo.plan_id FROM (%s) todo)
+              ORDER BY plan.id
+                 LIMIT %s
+                   FOR NO KEY UPDATE SKIP LOCKED
+                """,
+                candidates,
+                batch_size,
             )
         )
+        plan_ids = [row[0] for row in rows]
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT todo.id FROM (%s) todo WHERE todo.plan_id = ANY(%s)",
+                candidates,
+                plan_ids,
+            )
+        )
+        batch = self.browse(sorted(row[0] for row in rows))
+        [(total,)] = self.env.execute_query(
+            SQL("SELECT count(*) FROM (%s) todo", candidates)
+        )
+        remaining = max(total - len(batch), 0)
         # Paid instalments need no reminder: mark them so they are not revisited.
-        done = candidates.filtered(lambda line: line.state == "done")
+        done = batch.filtered(lambda line: line.state == "done")
         done.write({"reminder_sent": True, "overdue_reminder_sent": True})
-        todo = candidates - done
-        batch = todo[:batch_size]
         activity_type = self.env.ref(
             "sale_customer_mgmt.mail_activity_type_collection",
             raise_if_not_found=False,
@@ -523,7 +563,7 @@ class SaleCollectionPlanLine(models.Model):
         activity_vals = []
         due_soon = overdue = self.browse()
         order_model_id = self.env["ir.model"]._get_id("sale.order")
-        for line in batch:
+        for line in batch - done:
             order = line.plan_id.order_id
             user = line._get_reminder_user()
             is_overdue = line.date_due < today
@@ -558,7 +598,5 @@ class SaleCollectionPlanLine(models.Model):
         due_soon.write({"reminder_sent": True})
         # An overdue reminder supersedes the before-due one.
         overdue.write({"reminder_sent": True, "overdue_reminder_sent": True})
-        self.env["ir.cron"]._notify_progress(
-            done=len(batch), remaining=max(len(todo) - len(batch), 0)
-        )
-        return True
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+        return remaining

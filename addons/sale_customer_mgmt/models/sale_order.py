@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.sql import create_index
 
 
 class SaleOrder(models.Model):
@@ -30,6 +31,23 @@ class SaleOrder(models.Model):
         help="The order was changed beyond the approval threshold and a sales "
         "manager has not approved the change yet.",
     )
+
+    def init(self):
+        res = super().init()
+        # The churn analysis asks, for every customer and period of the
+        # pivot, whether the customer ordered again in the next period
+        # (sale.customer.churn.report): an index-only probe on the customer's
+        # confirmed orders by date. With the plain partner_id index the probe
+        # visited every order of the customer in the heap (EXPLAIN on 100 000
+        # orders: 105 000 heap blocks for a 12-month quarterly pivot).
+        create_index(
+            self.env.cr,
+            "sale_order_confirmed_partner_date_index",
+            self._table,
+            ["partner_id", "date_order", "company_id"],
+            where="state = 'sale'",
+        )
+        return res
 
     @api.depends("collection_plan_ids.line_ids")
     def _compute_collection_line_count(self):

@@ -79,48 +79,21 @@ class SaleCustomerChurnReport(models.Model):
 
     @property
     def _table_query(self):
+        # No window function and no CTE read twice: the pivot's filters
+        # (period type, dates, tier...) are pushed by PostgreSQL into the
+        # grouped ``pair`` subquery, so a 12-month quarterly pivot groups only
+        # the orders of those quarters instead of every period of every type.
+        # ``retained`` probes the orders of the customer in the period
+        # (indexes on res_partner.commercial_partner_id and
+        # sale_order.partner_id). The id is built from the row's key, unique
+        # per (partner, company, period type, period).
         self._flush_report_sources()
         return SQL(
             """
-            WITH period_type (code, step) AS (
-                VALUES ('month', INTERVAL '1 month'),
-                       ('quarter', INTERVAL '3 months'),
-                       ('year', INTERVAL '1 year')
-            ),
-            purchase AS (
-                SELECT so.company_id,
-                       partner.commercial_partner_id AS partner_id,
-                       period_type.code AS period_type,
-                       period_type.step,
-                       date_trunc(period_type.code, so.date_order)::date AS period,
-                       SUM(so.amount_untaxed
-                           / COALESCE(NULLIF(so.currency_rate, 0), 1.0)) AS amount
-                  FROM sale_order so
-                  JOIN res_partner partner ON partner.id = so.partner_id
-            CROSS JOIN period_type
-                 WHERE so.state = 'sale'
-              GROUP BY so.company_id, partner.commercial_partner_id,
-                       period_type.code, period_type.step, period
-            ),
-            pair AS (
-                SELECT previous.company_id,
-                       previous.partner_id,
-                       previous.period_type,
-                       previous.step,
-                       (previous.period + previous.step)::date AS period,
-                       previous.amount AS previous_sales,
-                       (current.partner_id IS NOT NULL) AS retained
-                  FROM purchase previous
-             LEFT JOIN purchase current
-                    ON current.company_id = previous.company_id
-                   AND current.partner_id = previous.partner_id
-                   AND current.period_type = previous.period_type
-                   AND current.period = (previous.period + previous.step)::date
-            )
-            SELECT ROW_NUMBER() OVER (
-                       ORDER BY pair.period_type, pair.period, pair.company_id,
-                                pair.partner_id
-                   ) AS id,
+            SELECT ((pair.partner_id::bigint * 1000 + pair.company_id) * 4
+                    + pair.type_index) * 10000
+                   + (EXTRACT(YEAR FROM pair.period)::int - 1900) * 12
+                   + EXTRACT(MONTH FROM pair.period)::int AS id,
                    pair.period_type,
                    pair.period AS date,
                    pair.partner_id,
@@ -133,20 +106,59 @@ class SaleCustomerChurnReport(models.Model):
                    %(churn_state)s AS churn_state,
                    company.currency_id,
                    1 AS customer_count,
-                   CASE WHEN pair.retained THEN 1 ELSE 0 END AS retained_count,
-                   CASE WHEN pair.retained THEN 0 ELSE 1 END AS churned_count,
-                   CASE WHEN pair.retained THEN 0 ELSE 100 END AS churn_rate,
-                   CASE WHEN pair.retained THEN 100 ELSE 0 END AS retention_rate,
+                   CASE WHEN next.retained THEN 1 ELSE 0 END AS retained_count,
+                   CASE WHEN next.retained THEN 0 ELSE 1 END AS churned_count,
+                   CASE WHEN next.retained THEN 0 ELSE 100 END AS churn_rate,
+                   CASE WHEN next.retained THEN 100 ELSE 0 END AS retention_rate,
                    pair.previous_sales,
-                   CASE WHEN pair.retained THEN 0 ELSE pair.previous_sales END
+                   CASE WHEN next.retained THEN 0 ELSE pair.previous_sales END
                        AS lost_sales,
-                   CASE WHEN pair.retained THEN 0
+                   CASE WHEN next.retained THEN 0
                         ELSE COALESCE(%(lifetime_value)s, 0) END
                        AS lifetime_value_lost
                    %(additional)s
-              FROM pair
+              FROM (
+                -- one row per customer and period P (start of the period
+                -- after the one with purchases): previous_sales bought in P-1
+                SELECT so.company_id,
+                       partner.commercial_partner_id AS partner_id,
+                       period_type.code AS period_type,
+                       period_type.type_index,
+                       period_type.step,
+                       (date_trunc(period_type.code, so.date_order)
+                           + period_type.step)::date AS period,
+                       SUM(so.amount_untaxed
+                           / COALESCE(NULLIF(so.currency_rate, 0), 1.0))
+                           AS previous_sales
+                  FROM sale_order so
+                  JOIN res_partner partner ON partner.id = so.partner_id
+            CROSS JOIN (VALUES ('month', 1, INTERVAL '1 month'),
+                               ('quarter', 2, INTERVAL '3 months'),
+                               ('year', 3, INTERVAL '1 year'))
+                       AS period_type (code, type_index, step)
+                 WHERE so.state = 'sale'
+              GROUP BY so.company_id, partner.commercial_partner_id,
+                       period_type.code, period_type.type_index,
+                       period_type.step,
+                       (date_trunc(period_type.code, so.date_order)
+                           + period_type.step)::date
+              ) pair
               JOIN res_partner partner ON partner.id = pair.partner_id
               JOIN res_company company ON company.id = pair.company_id
+              CROSS JOIN LATERAL (
+                  SELECT EXISTS (
+                      SELECT 1
+                        FROM sale_order so_next
+                        JOIN res_partner buyer ON buyer.id = so_next.partner_id
+                       WHERE buyer.commercial_partner_id = pair.partner_id
+                         AND so_next.company_id = pair.company_id
+                         AND so_next.state = 'sale'
+                         AND so_next.date_order >= pair.period
+                         AND so_next.date_order < pair.period + pair.step
+                  ) AS retained
+                  -- OFFSET 0: evaluated once per row, not once per column
+                  OFFSET 0
+              ) next
              WHERE (pair.period + pair.step)::date <= %(today)s
             """,
             tier=self._partner_column("partner", "customer_tier_id", "INTEGER"),

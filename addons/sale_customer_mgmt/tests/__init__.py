@@ -19,3 +19,5 @@ from . import test_visit_plan
 from . import test_crm_check
 from . import test_target_forecast
 from . import test_tier_concurrency
+from . import test_query_counts
+from . import test_cron_concurrency
