@@ -1,6 +1,7 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
+from odoo.tools import SQL
 
 CUSTOMER_CHANNELS = ("link", "portal")
 
@@ -29,34 +30,49 @@ class ResPartner(models.Model):
         # the id range lets PostgreSQL read the batch's slice of the
         # commercial-partner index instead of every ticket for every batch.
         ids = partners.ids
-        in_batch = [
-            ("commercial_partner_id", "in", ids),
-            ("commercial_partner_id", ">=", min(ids)),
-            ("commercial_partner_id", "<=", max(ids)),
-        ]
-        ratings = {
-            partner.id: (count, total)
-            for partner, count, total in Ticket._read_group(
-                in_batch
-                + [
-                    ("feedback_rating", ">=", 1),
-                    ("feedback_channel", "in", CUSTOMER_CHANNELS),
-                ],
-                ["commercial_partner_id"],
-                ["__count", "feedback_rating:sum"],
+        query = Ticket._search(
+            [
+                ("commercial_partner_id", "in", ids),
+                ("commercial_partner_id", ">=", min(ids)),
+                ("commercial_partner_id", "<=", max(ids)),
+                "|",
+                ("is_complaint", "=", True),
+                "&",
+                ("feedback_rating", ">=", 1),
+                ("feedback_channel", "in", CUSTOMER_CHANNELS),
+            ]
+        )
+
+        def column(fname):
+            return Ticket._field_to_sql(query.table, fname, query)
+
+        rated = SQL(
+            "%s >= 1 AND %s IN %s",
+            column("feedback_rating"),
+            column("feedback_channel"),
+            CUSTOMER_CHANNELS,
+        )
+        query.groupby = column("commercial_partner_id")
+        # one scan for both figures, and ids rather than a recordset per
+        # customer (a batch has thousands of them)
+        ratings, complaints = {}, {}
+        for partner_id, count, total, complaint_count in self.env.execute_query(
+            query.select(
+                column("commercial_partner_id"),
+                SQL("COUNT(*) FILTER (WHERE %s)", rated),
+                SQL(
+                    "COALESCE(SUM(%s) FILTER (WHERE %s), 0)",
+                    column("feedback_rating"),
+                    rated,
+                ),
+                SQL("COUNT(*) FILTER (WHERE %s)", column("is_complaint")),
             )
-        }
-        complaints = {
-            partner.id: count
-            for partner, count in Ticket._read_group(
-                in_batch
-                + [
-                    ("is_complaint", "=", True),
-                ],
-                ["commercial_partner_id"],
-                ["__count"],
-            )
-        }
+        ):
+            if count:
+                ratings[partner_id] = (count, total)
+            if complaint_count:
+                complaints[partner_id] = complaint_count
+        detail = self.env._("%(count)s service ratings, %(complaints)s complaints")
         for partner_id in set(ratings) | set(complaints):
             count, total = ratings.get(partner_id, (0, 0))
             complaint_count = complaints.get(partner_id, 0)
@@ -65,11 +81,7 @@ class ResPartner(models.Model):
             own = {
                 "score": score,
                 "count": count + complaint_count,
-                "detail": self.env._(
-                    "%(count)s service ratings, %(complaints)s complaints",
-                    count=count,
-                    complaints=complaint_count,
-                ),
+                "detail": detail % {"count": count, "complaints": complaint_count},
             }
             if partner_id in res:
                 other = res[partner_id]

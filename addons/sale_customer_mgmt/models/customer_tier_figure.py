@@ -33,10 +33,14 @@ class CustomerTierFigure(models.Model):
     _log_access = False
     _order = "partner_id"
 
-    # no index of its own: the unique (partner_id, company_id) index serves
-    # the batches' ORDER BY partner_id and the cascade on partner deletion
-    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade")
-    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
+    # Plain ids, not many2one fields: the foreign-key checks of 50 000
+    # inserted rows cost a tenth of the whole staging statement, and a work
+    # list needs no referential integrity: ``_take`` joins the partner, so
+    # the row of a partner deleted meanwhile is dropped there. No index of
+    # its own: the unique (partner_id, company_id) index serves the
+    # batches' ORDER BY partner_id.
+    partner_id = fields.Integer(required=True)
+    company_id = fields.Integer(required=True)
     run_date = fields.Date(required=True)
     sales_12m = fields.Float()
     margin_12m = fields.Float()
@@ -61,6 +65,22 @@ class CustomerTierFigure(models.Model):
             "A customer is staged once per company.",
         )
     ]
+
+    def init(self):
+        # Unlogged: the rows are rebuilt by every run and written in one go,
+        # so they need no write-ahead log (a tenth of the staging statement).
+        # After a crash PostgreSQL empties the table, and an empty work list
+        # makes the next call stage a fresh run: nothing is lost.
+        self.env.cr.execute(
+            SQL(
+                "SELECT relpersistence FROM pg_class WHERE oid = %s::regclass",
+                self._table,
+            )
+        )
+        if self.env.cr.fetchone()[0] != "u":
+            self.env.cr.execute(
+                SQL("ALTER TABLE %s SET UNLOGGED", SQL.identifier(self._table))
+            )
 
     @api.model
     def _pending(self):
@@ -139,15 +159,19 @@ class CustomerTierFigure(models.Model):
                    AND (am.invoice_date > %(d12)s OR am.amount_residual_signed <> 0)
                    AND am.invoice_date <= %(today)s
             ), paid AS (
-                SELECT m.id, MAX(apr.max_date) AS pay_date
-                  FROM moves m
+                -- from the tables, not from ``moves``: PostgreSQL cannot
+                -- estimate a filter on a CTE and looped over the invoices
+                SELECT aml.move_id AS id, MAX(apr.max_date) AS pay_date
+                  FROM account_move am
                   JOIN account_move_line aml
-                    ON aml.move_id = m.id AND aml.display_type = 'payment_term'
+                    ON aml.move_id = am.id AND aml.display_type = 'payment_term'
                   JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
-                 WHERE m.move_type = 'out_invoice'
-                   AND m.payment_state IN ('paid', 'in_payment')
-                   AND m.invoice_date > %(d12)s
-              GROUP BY m.id
+                 WHERE am.state = 'posted'
+                   AND am.move_type = 'out_invoice'
+                   AND am.payment_state IN ('paid', 'in_payment')
+                   AND am.invoice_date > %(d12)s
+                   AND am.invoice_date <= %(today)s
+              GROUP BY aml.move_id
             ), invoices AS (
                 SELECT m.company_id, m.partner_id,
                        COALESCE(SUM(m.amount_total_signed)
@@ -179,22 +203,21 @@ class CustomerTierFigure(models.Model):
                    AND so.date_order >= %(d24_next)s
                    AND so.date_order < %(tomorrow)s
               GROUP BY so.company_id, p.commercial_partner_id, pt.categ_id
-            ), cat_share AS (
-                SELECT cat.*,
-                       SUM(cat.prev) OVER (
-                           PARTITION BY cat.company_id, cat.partner_id) AS total_prev
-                  FROM cat
             ), stopped AS (
-                -- one row per customer (not only the stopped ones): the
-                -- planner estimates a GROUP BY well, a filter like this badly
-                SELECT cs.company_id, cs.partner_id,
-                       bool_or(COALESCE(cs.cur, 0) = 0
-                               AND cs.prev > 0
-                               AND cs.prev >= cs.total_prev
-                                   * c.churn_category_min_share / 100.0) AS stopped
-                  FROM cat_share cs
-                  JOIN res_company c ON c.id = cs.company_id
-              GROUP BY cs.company_id, cs.partner_id
+                -- a category stopped when it sold nothing in the last 12
+                -- months after at least the minimum share of the previous
+                -- 12 months: the largest such category decides, so one
+                -- grouping gives it (no window over the categories)
+                SELECT cat.company_id, cat.partner_id,
+                       COALESCE(MAX(cat.prev)
+                           FILTER (WHERE COALESCE(cat.cur, 0) = 0), 0) > 0
+                       AND MAX(cat.prev)
+                           FILTER (WHERE COALESCE(cat.cur, 0) = 0)
+                           >= SUM(cat.prev) * MAX(c.churn_category_min_share)
+                              / 100.0 AS stopped
+                  FROM cat
+                  JOIN res_company c ON c.id = cat.company_id
+              GROUP BY cat.company_id, cat.partner_id
             )
             INSERT INTO customer_tier_figure (
                 partner_id, company_id, run_date, sales_12m, margin_12m,
@@ -231,8 +254,13 @@ class CustomerTierFigure(models.Model):
             tomorrow=datetime.combine(today + timedelta(days=1), time.min),
             d24_next=datetime.combine(d24 + timedelta(days=1), time.min),
         )
+        # JIT compilation of this one-off statement costs more than it saves
+        # (about 0.15 s of 3.5 s at 50 000 customers); SET LOCAL ends with
+        # the transaction
+        self.env.cr.execute(SQL("SET LOCAL jit = off"))
         self.env.cr.execute(query)
         count = self.env.cr.rowcount
+        self.env.cr.execute(SQL("SET LOCAL jit TO DEFAULT"))
         # fresh statistics for the batches' queries: the table goes from
         # empty to every customer at once, faster than autovacuum notices
         self.env.cr.execute(SQL("ANALYZE customer_tier_figure"))
