@@ -57,6 +57,10 @@ class CustomerTierFigure(models.Model):
     stopped_category = fields.Boolean()
     rank_sales = fields.Float(help="Share of the company's buyers at or below.")
     rank_margin = fields.Float(help="Share of the company's buyers at or below.")
+    # the salesperson's ratings, staged with the figures: reading them at
+    # each batch joined the whole partner table once per batch
+    potential_rating = fields.Char()
+    cooperation_rating = fields.Char()
 
     _sql_constraints = [
         (
@@ -114,7 +118,8 @@ class CustomerTierFigure(models.Model):
             """
             WITH todo AS (
                 SELECT p.id AS partner_id,
-                       COALESCE(p.company_id, %(default_company)s) AS company_id
+                       COALESCE(p.company_id, %(default_company)s) AS company_id,
+                       p.tier_potential_rating, p.tier_cooperation_rating
                   FROM res_partner p
                  WHERE p.id IN %(todo)s
             ), orders AS (
@@ -224,7 +229,7 @@ class CustomerTierFigure(models.Model):
                 sales_prev_12m, margin_prev_12m, order_count_12m, order_count,
                 first_order_date, last_order_date, invoiced_12m, residual_12m,
                 overdue_invoiced, avg_days_late, stopped_category, rank_sales,
-                rank_margin)
+                rank_margin, potential_rating, cooperation_rating)
             SELECT t.partner_id, t.company_id, %(today)s,
                    COALESCE(o.s12, 0), COALESCE(o.m12, 0),
                    COALESCE(o.sprev, 0), COALESCE(o.mprev, 0),
@@ -232,7 +237,8 @@ class CustomerTierFigure(models.Model):
                    o.first_date, o.last_date,
                    COALESCE(i.invoiced, 0), COALESCE(i.residual, 0),
                    COALESCE(i.overdue, 0), i.days_late,
-                   COALESCE(st.stopped, FALSE), r.rank_sales, r.rank_margin
+                   COALESCE(st.stopped, FALSE), r.rank_sales, r.rank_margin,
+                   t.tier_potential_rating, t.tier_cooperation_rating
               FROM todo t
          LEFT JOIN orders o
                 ON o.company_id = t.company_id AND o.partner_id = t.partner_id
@@ -270,28 +276,19 @@ class CustomerTierFigure(models.Model):
     @api.model
     def _take(self, limit):
         """Remove the next ``limit`` rows from the work list and return them
-        with the partner's own ratings: ``[dict]``, keys as the fields plus
-        ``potential_rating`` and ``cooperation_rating``. Rows another worker
-        holds are skipped, not waited for."""
+        (``[dict]``, keys as the fields) for the partners that still exist.
+        Rows another worker holds are skipped, not waited for."""
         self.flush_model()
         self.env.cr.execute(
             SQL(
                 """
-                WITH taken AS (
-                    DELETE FROM customer_tier_figure f
-                     WHERE f.id IN (
-                            SELECT id FROM customer_tier_figure
-                          ORDER BY partner_id
-                             LIMIT %(limit)s
-                               FOR UPDATE SKIP LOCKED)
-                 RETURNING f.*
-                )
-                SELECT taken.*,
-                       p.tier_potential_rating AS potential_rating,
-                       p.tier_cooperation_rating AS cooperation_rating
-                  FROM taken
-                  JOIN res_partner p ON p.id = taken.partner_id
-              ORDER BY taken.partner_id
+                DELETE FROM customer_tier_figure f
+                 WHERE f.id IN (
+                        SELECT id FROM customer_tier_figure
+                      ORDER BY partner_id
+                         LIMIT %(limit)s
+                           FOR UPDATE SKIP LOCKED)
+             RETURNING f.*
                 """,
                 limit=limit,
             )
@@ -300,4 +297,15 @@ class CustomerTierFigure(models.Model):
         names = [column.name for column in self.env.cr.description]
         rows = [dict(zip(names, row, strict=True)) for row in self.env.cr.fetchall()]
         self.invalidate_model()
+        # a partner deleted since the staging has no row to score (one
+        # primary-key lookup for the batch)
+        existing = set(
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .browse([row["partner_id"] for row in rows])
+            .exists()
+            .ids
+        )
+        rows = [row for row in rows if row["partner_id"] in existing]
+        rows.sort(key=lambda row: row["partner_id"])
         return rows

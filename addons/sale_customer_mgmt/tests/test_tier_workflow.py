@@ -110,6 +110,21 @@ class TestTierWorkflow(TierCommon):
         self.assertEqual(self.alpha.customer_tier_id, self.tier_a)
         self.assertTrue(self.company.tier_recompute_date)
 
+    def test_cron_skips_customer_deleted_after_staging(self):
+        """A customer deleted while the run is under way (its figures are
+        staged) is dropped from the batch; the others are scored."""
+        newcomer = self.env["res.partner"].create(
+            {"name": "Short-lived", "is_company": True, "company_id": self.company.id}
+        )
+        figure = self._stage_only(self.alpha | self.beta | newcomer)
+        self.assertEqual(len(figure.search([])), 3)
+        newcomer.unlink()
+        remaining = self.env["res.partner"]._cron_recompute_tiers(batch_size=10)
+        self.assertEqual(remaining, 0)
+        self.assertFalse(figure.search([]))
+        self.assertEqual(self.alpha.customer_tier_id, self.tier_a)
+        self.assertTrue(self.beta.tier_scored_date)
+
     def test_cron_scores_like_the_button(self):
         """The daily run (staged figures, percentile ranks from SQL) stores
         exactly what a recompute of the same customers stores, in caps mode
