@@ -23,9 +23,14 @@ class KeyAccountChecklistLine(models.Model):
         related="item_id.stage_id.sequence", store=True, string="Stage Sequence"
     )
     sequence = fields.Integer(related="item_id.sequence", store=True)
+    # precomputed: the lines of many accounts are created at once (stage
+    # changes) and the ORM files each new line under its account's current
+    # checklist (a one2many filtered on this field) as it creates it; a value
+    # computed later would be read back with one query per account
     is_current = fields.Boolean(
         compute="_compute_is_current",
         store=True,
+        precompute=True,
         help="The item belongs to the stage the account is in now.",
     )
     done = fields.Boolean()

@@ -1,5 +1,7 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
@@ -74,46 +76,81 @@ class KeyAccountGift(models.Model):
         "date",
     )
     def _compute_breach(self):
+        breaches = self._get_breaches()
         for gift in self:
-            gift.breach_message = gift._get_breach() or False
+            gift.breach_message = breaches[gift] or False
 
     def _get_breach(self):
         """Text explaining how this entry breaks the account's gift policy."""
         self.ensure_one()
-        account = self.partner_id.commercial_partner_id
-        if account.ka_gift_policy == "forbidden":
-            return self.env._(
-                "%(account)s forbids gifts and hospitality.", account=account.name
-            )
-        if account.ka_gift_policy != "limited" or not self.contact_id:
-            return ""
-        year = (self.date or fields.Date.context_today(self)).year
-        others = self.search(
+        return self._get_breaches()[self]
+
+    def _get_breaches(self):
+        """``{gift: text}``: how each entry breaks its account's gift policy
+        (empty text when it does not).
+
+        The entries counted against the yearly limits of all the recipients
+        are read with one query, whatever the number of entries.
+        """
+        res = {}
+        limited = self.browse()
+        for gift in self:
+            account = gift.partner_id.commercial_partner_id
+            if account.ka_gift_policy == "forbidden":
+                res[gift] = self.env._(
+                    "%(account)s forbids gifts and hospitality.", account=account.name
+                )
+            elif account.ka_gift_policy == "limited" and gift.contact_id:
+                limited |= gift
+            else:
+                res[gift] = ""
+        if not limited:
+            return res
+        today = fields.Date.context_today(self)
+        years = {gift: (gift.date or today).year for gift in limited}
+        # every counted entry of the recipients in those years (subject to the
+        # record rules, as the entries a user registers are checked with them)
+        counted = self.search_fetch(
             [
-                ("id", "not in", self.ids),
-                ("contact_id", "=", self.contact_id.id),
+                ("contact_id", "in", limited.contact_id.ids),
                 ("state", "in", COUNTED_STATES),
-                ("date", ">=", f"{year}-01-01"),
-                ("date", "<=", f"{year}-12-31"),
-            ]
+                ("date", ">=", f"{min(years.values())}-01-01"),
+                ("date", "<=", f"{max(years.values())}-12-31"),
+            ],
+            ["contact_id", "date", "amount"],
         )
-        total = sum(others.mapped("amount")) + self.amount
-        if float_compare(total, account.ka_gift_limit, precision_digits=2) > 0:
-            return self.env._(
-                "%(contact)s would receive %(total).2f in %(year)s, above the limit "
-                "of %(limit).2f per person and year.",
-                contact=self.contact_id.name,
-                total=total,
-                year=year,
-                limit=account.ka_gift_limit,
-            )
-        return ""
+        entries = defaultdict(list)
+        for other in counted:
+            entries[other.contact_id.id, other.date.year].append(other)
+        for gift in limited:
+            account = gift.partner_id.commercial_partner_id
+            year = years[gift]
+            others = [
+                other.amount
+                for other in entries[gift.contact_id.id, year]
+                # the entry itself counts with its current amount
+                if other.id != gift._origin.id
+            ]
+            total = sum(others) + gift.amount
+            if float_compare(total, account.ka_gift_limit, precision_digits=2) > 0:
+                res[gift] = self.env._(
+                    "%(contact)s would receive %(total).2f in %(year)s, above the "
+                    "limit of %(limit).2f per person and year.",
+                    contact=gift.contact_id.name,
+                    total=total,
+                    year=year,
+                    limit=account.ka_gift_limit,
+                )
+            else:
+                res[gift] = ""
+        return res
 
     @api.constrains("state", "amount", "date", "contact_id", "partner_id")
     def _check_policy(self):
+        breaches = self.filtered(lambda g: g.state == "registered")._get_breaches()
         for gift in self:
             if gift.state == "registered":
-                breach = gift._get_breach()
+                breach = breaches[gift]
                 if breach:
                     raise ValidationError(
                         self.env._(

@@ -39,17 +39,24 @@ class KeyAccountStage(models.Model):
         for stage in self:
             stage.checklist_item_count = len(stage.checklist_item_ids)
 
-    def _get_next_stage(self):
-        """The stage that follows ``self`` in the sequence (empty at the end)."""
+    def _get_next_stage(self, stages=None):
+        """The stage that follows ``self`` in the sequence (empty at the end).
+
+        :param stages: all the stages in their order, when the caller already
+            has them (to check many accounts without a query each)
+        """
         self.ensure_one()
-        stages = self.search([])
+        stages = self.search([]) if stages is None else stages
         index = list(stages).index(self)
         return stages[index + 1] if index + 1 < len(stages) else self.browse()
 
-    def _is_after(self, other):
-        """Whether ``self`` comes after ``other`` in the stage order."""
+    def _is_after(self, other, stages=None):
+        """Whether ``self`` comes after ``other`` in the stage order.
+
+        :param stages: as in :meth:`_get_next_stage`
+        """
         self.ensure_one()
         if not other:
             return True
-        stages = list(self.search([]))
+        stages = list(self.search([]) if stages is None else stages)
         return stages.index(self) > stages.index(other)

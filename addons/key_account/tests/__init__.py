@@ -6,3 +6,5 @@ from . import test_security
 from . import test_retention
 from . import test_plan
 from . import test_tour
+from . import test_query_count
+from . import test_cron_concurrency
