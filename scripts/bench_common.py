@@ -43,6 +43,21 @@ def median_time(func, repeat=5, warmup=1):
     return statistics.median(times)
 
 
+def paired(base_func, func, repeat=7, warmup=1):
+    """Medians of ``base_func`` and ``func`` run in alternation (the machine
+    is shared: a burst of load then hits both sides, not one)."""
+    for __ in range(warmup):
+        base_func()
+        func()
+    base, took = [], []
+    for __ in range(repeat):
+        for side, f in ((base, base_func), (took, func)):
+            start = time.perf_counter()
+            f()
+            side.append(time.perf_counter() - start)
+    return statistics.median(base), statistics.median(took)
+
+
 def bench_user(env, login, group_xmlids):
     """An internal user with these groups (created once), for measures that
     must go through record rules like a real user's request."""

@@ -4,9 +4,7 @@ on the bench customers and orders; the customer list as a sales manager, the
 analysis reports of sale_customer_mgmt as 12-month pivots, and the pipeline
 list and kanban as the web client loads them."""
 
-import statistics
 import sys
-import time
 from datetime import date
 
 from bench_common import (
@@ -14,6 +12,7 @@ from bench_common import (
     figure,
     list_specification,
     log,
+    paired,
     web_list,
 )
 from dateutil.relativedelta import relativedelta
@@ -46,21 +45,6 @@ LEAD_FIELDS = {
     "card_regrade_needed",
     "prospect_source",
 }
-
-
-def paired(base_func, func, repeat=7, warmup=1):
-    """Medians of ``base_func`` and ``func`` run in alternation (the machine
-    is shared: a burst of load then hits both sides, not one)."""
-    for __ in range(warmup):
-        base_func()
-        func()
-    base, took = [], []
-    for __ in range(repeat):
-        for side, f in ((base, base_func), (took, func)):
-            start = time.perf_counter()
-            f()
-            side.append(time.perf_counter() - start)
-    return statistics.median(base), statistics.median(took)
 
 
 def salespeople(env, create=False):

@@ -6,12 +6,10 @@ account team member's browser loads them, the portfolio, stage and question
 mix reports as their pivot and graph views ask for them, and the
 contact-alert cron."""
 
-import statistics
 import sys
-import time
 from decimal import Decimal
 
-from bench_common import bench_user, figure, list_specification, log, timed
+from bench_common import bench_user, figure, list_specification, log, paired, timed
 from lxml import etree
 
 import odoo
@@ -606,21 +604,6 @@ def generate(env, args):
 # ---------------------------------------------------------------------------
 # helpers: the calls of the web client's views
 # ---------------------------------------------------------------------------
-
-
-def paired(base_func, func, repeat=7, warmup=1):
-    """Medians of ``base_func`` and ``func`` run in alternation (a burst of
-    load on the shared machine then hits both sides, not one)."""
-    for __ in range(warmup):
-        base_func()
-        func()
-    base, took = [], []
-    for __ in range(repeat):
-        for side, f in ((base, base_func), (took, func)):
-            start = time.perf_counter()
-            f()
-            side.append(time.perf_counter() - start)
-    return statistics.median(base), statistics.median(took)
 
 
 def query_count(func):
