@@ -1,14 +1,14 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import date
 
 from psycopg2.errors import SerializationFailure
 
-from odoo import SUPERUSER_ID, api
-from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL, mute_logger
+
+from odoo.addons.sale_customer_mgmt.tests.workers import two_workers
 
 CONTACTS = 7
 
@@ -26,14 +26,8 @@ class TestKeyAccountCronConcurrency(TransactionCase):
 
     @contextmanager
     def _workers(self):
-        connection = db_connect(self.env.cr.dbname)
-        with closing(connection.cursor()) as cr_a, closing(connection.cursor()) as cr_b:
-            for cr in (cr_a, cr_b):
-                cr.execute("SET lock_timeout = '5s'")
-                # for the whole session, also after a rollback
-                cr.commit()  # pylint: disable=invalid-commit
-            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
-            env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+        with two_workers(self.env.cr.dbname) as (env_a, env_b):
+            cr_a, cr_b = env_a.cr, env_b.cr
             # what the cron may change in the (demo) data, to put it back
             cr_a.execute(
                 "SELECT (SELECT COALESCE(MAX(id), 0) FROM mail_activity),"

@@ -1,12 +1,13 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID, Command, api, fields
-from odoo.sql_db import db_connect
+from odoo import Command, fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
+
+from .workers import two_workers
 
 
 @tagged("post_install", "-at_install")
@@ -20,12 +21,8 @@ class TestCronConcurrency(TransactionCase):
 
     @contextmanager
     def _workers(self):
-        connection = db_connect(self.env.cr.dbname)
-        with closing(connection.cursor()) as cr_a, closing(connection.cursor()) as cr_b:
-            for cr in (cr_a, cr_b):
-                cr.execute("SET lock_timeout = '5s'")
-            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
-            env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+        with two_workers(self.env.cr.dbname) as (env_a, env_b):
+            cr_a, cr_b = env_a.cr, env_b.cr
             # what the crons may change in the (demo) data, to put it back
             cr_a.execute(
                 "SELECT (SELECT COALESCE(MAX(id), 0) FROM mail_activity),"

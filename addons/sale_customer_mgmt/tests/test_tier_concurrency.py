@@ -1,10 +1,11 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 
-from odoo import SUPERUSER_ID, api, fields
-from odoo.sql_db import db_connect
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
+
+from .workers import two_workers
 
 
 @tagged("post_install", "-at_install")
@@ -16,20 +17,10 @@ class TestTierCronConcurrency(TransactionCase):
 
     @contextmanager
     def _workers(self):
-        connection = db_connect(self.env.cr.dbname)
-        with closing(connection.cursor()) as cr_a, closing(connection.cursor()) as cr_b:
+        with two_workers(self.env.cr.dbname) as (env_a, env_b):
+            cr_a, cr_b = env_a.cr, env_b.cr
             try:
-                for cr in (cr_a, cr_b):
-                    # waiting for the other worker would be a failure here,
-                    # not a hang of the test suite
-                    cr.execute("SET lock_timeout = '5s'")
-                    # separate connections: the other worker sees only what
-                    # is committed (every commit here is undone at the end)
-                    cr.commit()  # pylint: disable=invalid-commit
-                yield (
-                    api.Environment(cr_a, SUPERUSER_ID, {}),
-                    api.Environment(cr_b, SUPERUSER_ID, {}),
-                )
+                yield env_a, env_b
             finally:
                 cr_a.rollback()
                 cr_b.rollback()
