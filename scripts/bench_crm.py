@@ -563,101 +563,56 @@ def measure_reports(env, manager):
             ),
         )
     )
-    # integrated orders: customer rows x payment state, orders of 12 months
-    reports.append(
-        (
-            "integrated orders (tier x payment state)",
-            "sale.order.integrated.report",
-            [("date_order", ">", d12)],
-            [
-                "amount_total:sum",
-                "paid_amount:sum",
-                "outstanding_amount:sum",
-            ],
-            ["tier_id"],
-            ["payment_state"],
-            grouping_sets(
-                SQL(
-                    "SUM(so.amount_total / %(r)s), SUM(COALESCE(i.amount, 0) "
-                    "- COALESCE(i.residual, 0)), SUM(COALESCE(i.residual, 0))",
-                    r=rate,
+    # integrated orders: tier or customer rows x payment state, orders of 12
+    # months, invoiced and paid amounts through the invoice lines' link
+    for label, row, key in (
+        ("tier", "tier_id", SQL("cp.customer_tier_id")),
+        ("customer", "partner_id", SQL("p.commercial_partner_id")),
+    ):
+        reports.append(
+            (
+                f"integrated orders ({label} x payment state)",
+                "sale.order.integrated.report",
+                [("date_order", ">", d12)],
+                ["amount_total:sum", "paid_amount:sum", "outstanding_amount:sum"],
+                [row],
+                ["payment_state"],
+                grouping_sets(
+                    SQL(
+                        "SUM(so.amount_total / %(r)s), SUM(COALESCE(i.amount, 0) "
+                        "- COALESCE(i.residual, 0)), SUM(COALESCE(i.residual, 0))",
+                        r=rate,
+                    ),
+                    key,
+                    SQL(
+                        "CASE WHEN i.order_id IS NULL THEN 'not_invoiced' "
+                        "WHEN i.residual <= 0 THEN 'paid' ELSE 'not_paid' END"
+                    ),
+                    SQL(
+                        """sale_order so
+                          JOIN res_partner p ON p.id = so.partner_id
+                          JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                     LEFT JOIN (SELECT sol.order_id,
+                                       SUM(aml.price_total / move.amount_total
+                                           * move.amount_total_signed) AS amount,
+                                       SUM(aml.price_total / move.amount_total
+                                           * move.amount_residual_signed)
+                                           AS residual
+                                  FROM sale_order_line_invoice_rel rel
+                                  JOIN sale_order_line sol
+                                    ON sol.id = rel.order_line_id
+                                  JOIN account_move_line aml
+                                    ON aml.id = rel.invoice_line_id
+                                  JOIN account_move move ON move.id = aml.move_id
+                                 WHERE move.state = 'posted'
+                                   AND move.amount_total <> 0
+                              GROUP BY sol.order_id) i ON i.order_id = so.id
+                         WHERE so.state = 'sale' AND so.date_order::date > %s""",
+                        d12,
+                    ),
                 ),
-                SQL("cp.customer_tier_id"),
-                SQL(
-                    "CASE WHEN i.order_id IS NULL THEN 'not_invoiced' "
-                    "WHEN i.residual <= 0 THEN 'paid' ELSE 'not_paid' END"
-                ),
-                SQL(
-                    """sale_order so
-                      JOIN res_partner p ON p.id = so.partner_id
-                      JOIN res_partner cp ON cp.id = p.commercial_partner_id
-                 LEFT JOIN (SELECT sol.order_id,
-                                   SUM(aml.price_total / move.amount_total
-                                       * move.amount_total_signed) AS amount,
-                                   SUM(aml.price_total / move.amount_total
-                                       * move.amount_residual_signed) AS residual
-                              FROM sale_order_line_invoice_rel rel
-                              JOIN sale_order_line sol
-                                ON sol.id = rel.order_line_id
-                              JOIN account_move_line aml
-                                ON aml.id = rel.invoice_line_id
-                              JOIN account_move move ON move.id = aml.move_id
-                             WHERE move.state = 'posted'
-                               AND move.amount_total <> 0
-                          GROUP BY sol.order_id) i ON i.order_id = so.id
-                     WHERE so.state = 'sale' AND so.date_order::date > %s""",
-                    d12,
-                ),
-            ),
+            )
         )
-    )
-    # integrated orders: customer rows x payment state, orders of 12 months
-    reports.append(
-        (
-            "integrated orders (customer x payment state)",
-            "sale.order.integrated.report",
-            [("date_order", ">", d12)],
-            [
-                "amount_total:sum",
-                "paid_amount:sum",
-                "outstanding_amount:sum",
-            ],
-            ["partner_id"],
-            ["payment_state"],
-            grouping_sets(
-                SQL(
-                    "SUM(so.amount_total / %(r)s), SUM(COALESCE(i.amount, 0) "
-                    "- COALESCE(i.residual, 0)), SUM(COALESCE(i.residual, 0))",
-                    r=rate,
-                ),
-                SQL("p.commercial_partner_id"),
-                SQL(
-                    "CASE WHEN i.order_id IS NULL THEN 'not_invoiced' "
-                    "WHEN i.residual <= 0 THEN 'paid' ELSE 'not_paid' END"
-                ),
-                SQL(
-                    """sale_order so
-                      JOIN res_partner p ON p.id = so.partner_id
-                 LEFT JOIN (SELECT sol.order_id,
-                                   SUM(aml.price_total / move.amount_total
-                                       * move.amount_total_signed) AS amount,
-                                   SUM(aml.price_total / move.amount_total
-                                       * move.amount_residual_signed) AS residual
-                              FROM sale_order_line_invoice_rel rel
-                              JOIN sale_order_line sol
-                                ON sol.id = rel.order_line_id
-                              JOIN account_move_line aml
-                                ON aml.id = rel.invoice_line_id
-                              JOIN account_move move ON move.id = aml.move_id
-                             WHERE move.state = 'posted'
-                               AND move.amount_total <> 0
-                          GROUP BY sol.order_id) i ON i.order_id = so.id
-                     WHERE so.state = 'sale' AND so.date_order::date > %s""",
-                    d12,
-                ),
-            ),
-        )
-    )
     # forecast: the next 12 months by month (pipeline by expected closing,
     # last year's orders shifted a year)
     start = today.replace(day=1)
