@@ -30,6 +30,8 @@ done
 
 cm_init
 RUN_ID="$(date +%Y%m%d%H%M%S)_$$"
+# HTTP ports from a per-run offset: several runs at once (developers, CI) do not race for one port
+PORT_BASE="${CM_TEST_PORT:-$(( 20000 + ($$ % 4000) * 2 ))}"
 LOGDIR="$CM_LOGDIR/test_$RUN_ID"
 mkdir -p "$LOGDIR"
 DEPS="$(cm_dependencies)"
@@ -52,7 +54,7 @@ trap cleanup EXIT
     if ! cm_modules_installed "$TMPL" ${DEPS//,/ } 2>/dev/null; then
         cm_log "building template database $TMPL with: $DEPS"
         cm_odoo_db drop "$TMPL" >/dev/null 2>&1 || true
-        if ! cm_odoo -d "$TMPL" -i "$DEPS" --stop-after-init --http-port "$(cm_free_port 18069)" \
+        if ! cm_odoo -d "$TMPL" -i "$DEPS" --stop-after-init --http-port "$(cm_free_port "$PORT_BASE")" \
                 --logfile "$LOGDIR/template.log" --log-level=info; then
             tail -30 "$LOGDIR/template.log" >&2; cm_die "could not build $TMPL"
         fi
@@ -68,7 +70,7 @@ install_with_tests() {
     # install_with_tests DB MODULES LOGNAME
     local db="$1" mods="$2" log="$LOGDIR/$3.log"
     cm_log "installing $mods into $db with --test-enable"
-    if ! cm_odoo -d "$db" -i "$mods" --test-enable --stop-after-init --http-port "$(cm_free_port 18069)" \
+    if ! cm_odoo -d "$db" -i "$mods" --test-enable --stop-after-init --http-port "$(cm_free_port "$PORT_BASE")" \
             --logfile "$log" --log-level=info; then
         cm_log "FAILED: odoo exited non-zero for $mods (see $log)"
         FAILED=1
@@ -80,7 +82,7 @@ if [ -n "$ONLY" ]; then
     PRE="$(cm_our_prerequisites "$ONLY")"
     if [ -n "$PRE" ]; then
         cm_log "installing prerequisites $PRE into $DB (no tests)"
-        cm_odoo -d "$DB" -i "$PRE" --stop-after-init --http-port "$(cm_free_port 18069)" \
+        cm_odoo -d "$DB" -i "$PRE" --stop-after-init --http-port "$(cm_free_port "$PORT_BASE")" \
             --logfile "$LOGDIR/prerequisites.log" --log-level=info \
             || { tail -40 "$LOGDIR/prerequisites.log" >&2; cm_die "prerequisites failed to install"; }
     fi
