@@ -26,9 +26,11 @@ cm_die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 # --------------------------------------------------------------------------------------------
 # System packages (Debian, when run as root). Odoo needs libpq, the LDAP/SASL headers for
 # python-ldap, a C toolchain for the few sdists, PostgreSQL server binaries for the embedded
-# cluster and Chromium for the browser tours.
+# cluster, Chromium for the browser tours, wkhtmltopdf with CJK fonts to print PDF reports
+# (Chinese text included) and poppler-utils (pdftotext) for the tests that read those PDFs.
 CM_DEB_PACKAGES=(libpq-dev libldap2-dev libsasl2-dev libxml2-dev libxslt1-dev libjpeg-dev
-                 zlib1g-dev build-essential postgresql postgresql-client chromium)
+                 zlib1g-dev build-essential postgresql postgresql-client chromium
+                 wkhtmltopdf fonts-noto-cjk poppler-utils)
 
 cm_system_packages() {
     command -v dpkg-query >/dev/null 2>&1 || return 0
@@ -160,20 +162,89 @@ cm_pg_dir() {
     echo "$d"
 }
 
-cm_free_port() {
-    python3 - "$1" <<'PY'
+# --------------------------------------------------------------------------------------------
+# TCP ports. Odoo (werkzeug) and PostgreSQL bind their listening sockets with SO_REUSEADDR: a
+# port whose server has just stopped, with its last connections still in TIME_WAIT for a
+# minute, is free for them; only a live listener takes it. The checks bind the same way, on all
+# IPv4 addresses (Odoo listens on 0.0.0.0), so they agree with the servers.
+_cm_port_py() {
+    # _cm_port_py state PORT | _cm_port_py free FIRST_PORT
+    python3 - "$@" <<'PY'
 import socket, sys
-port = int(sys.argv[1])
-while True:
+
+def bindable(port):
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            s.bind(("127.0.0.1", port))
+            s.bind(("", port))
         except OSError:
-            port += 1
-            continue
+            return False
+    return True
+
+def listening(port):
+    # a socket in state LISTEN (0A) on the port, any address (Linux /proc); None: cannot tell
+    try:
+        for path in ("/proc/net/tcp", "/proc/net/tcp6"):
+            with open(path) as f:
+                for line in f.readlines()[1:]:
+                    fields = line.split()
+                    local, state = fields[1], fields[3]
+                    if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
+                        return True
+    except OSError:
+        return None
+    return False
+
+def state(port):
+    if bindable(port):
+        return "free"
+    return "closing" if listening(port) is False else "listen"
+
+mode, port = sys.argv[1], int(sys.argv[2])
+if mode == "state":
+    print(state(port))
+else:
+    while state(port) != "free":
+        port += 1
+        if port > 65535:
+            sys.exit("no free TCP port from %s up" % sys.argv[2])
     print(port)
-    break
 PY
+}
+
+cm_port_state() {
+    # Prints the state of TCP port $1:
+    #   free     a server (binding with SO_REUSEADDR, as Odoo and PostgreSQL do) can take it now
+    #   listen   a program listens on it
+    #   closing  nothing listens, but connections of an earlier program that did not set
+    #            SO_REUSEADDR still hold it (for up to a minute)
+    _cm_port_py state "$1"
+}
+
+cm_free_port() {
+    # Prints the first free port (see cm_port_state) from $1 up.
+    _cm_port_py free "$1"
+}
+
+cm_port_user() {
+    # The program listening on port $1, as `ss` shows it (empty when unknown).
+    command -v ss >/dev/null 2>&1 || return 0
+    ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'users:(.*)' | head -1 || true
+}
+
+cm_wait_port() {
+    # Returns once port $1 is free; fails at once when a program listens on it, or after 70 s of
+    # closing connections (TIME_WAIT lasts 60 s).
+    local i
+    for i in $(seq 1 70); do
+        case "$(cm_port_state "$1")" in
+            free) return 0 ;;
+            listen) return 1 ;;
+        esac
+        [ "$i" != 1 ] || cm_log "port $1: connections of an earlier server are still closing; waiting (up to 70 s)"
+        sleep 1
+    done
+    return 1
 }
 
 cm_pg_start() {
@@ -218,6 +289,34 @@ cm_pg_ensure() {
     else
         cm_pg_start
     fi
+}
+
+# --------------------------------------------------------------------------------------------
+# The Odoo server of start.sh, and what it needs to print
+cm_odoo_pid() {
+    # Prints the pid of the Odoo server start.sh started (.local/odoo.pid) while it runs.
+    local pid args
+    pid="$(cat "$CM_STATE/odoo.pid" 2>/dev/null)" || return 1
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+    # the pid may belong to another program by now (a stale file, e.g. after a reboot)
+    args="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || ps -o args= -p "$pid" 2>/dev/null)" || return 1
+    [[ "$args" == *"-c $CM_CONF "* ]] || return 1
+    echo "$pid"
+}
+
+cm_check_printing() {
+    # Says at start what is missing to print PDF reports (Odoo then prints HTML).
+    if ! command -v wkhtmltopdf >/dev/null 2>&1; then
+        cm_log "WARNING: wkhtmltopdf is not installed: reports print as HTML, not PDF (Debian, as root: apt-get install wkhtmltopdf fonts-noto-cjk)"
+        return 0
+    fi
+    if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh family 2>/dev/null | head -1)" ]; then
+        cm_log "WARNING: no Chinese font: Chinese text prints as empty boxes in PDF reports (Debian, as root: apt-get install fonts-noto-cjk)"
+    fi
+    case "$(wkhtmltopdf --version 2>/dev/null)" in
+        *"patched qt"*) ;;
+        *) cm_log "note: this wkhtmltopdf is built without patched Qt (the Debian package): PDF reports print without their header and footer (letterhead, page numbers); the build from wkhtmltopdf.org has them" ;;
+    esac
 }
 
 # --------------------------------------------------------------------------------------------

@@ -21,20 +21,25 @@ for arg in "$@"; do
     esac
 done
 
-cm_init
 DB="${CM_DB:-customer_mgmt}"
 PORT="${CM_HTTP_PORT:-8069}"
 ADDONS="sale_customer_mgmt,key_account,after_sales"
 LOG="$CM_LOGDIR/odoo.log"
 PIDFILE="$CM_STATE/odoo.pid"
 
-if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
-    echo "Odoo is already running (pid $(cat "$PIDFILE")): http://localhost:$PORT  database: $DB  log: $LOG"
+if PID="$(cm_odoo_pid)"; then
+    echo "Odoo is already running (pid $PID): http://localhost:$(cat "$CM_STATE/odoo.port" 2>/dev/null || echo "$PORT")  log: $LOG"
     exit 0
 fi
-if [ "$(cm_free_port "$PORT")" != "$PORT" ]; then
-    cm_die "port $PORT is in use; set CM_HTTP_PORT to another port"
+# the HTTP port first, before anything is started: only a listener makes it unusable; the
+# closing connections of a server that has just stopped do not
+if ! cm_wait_port "$PORT"; then
+    USER_OF_PORT="$(cm_port_user "$PORT")"
+    cm_die "port $PORT is in use${USER_OF_PORT:+ by $USER_OF_PORT}; stop that server (this project's Odoo: scripts/stop.sh --odoo) or set CM_HTTP_PORT to another port"
 fi
+
+cm_init
+cm_check_printing
 
 if cm_modules_installed "$DB" sale_customer_mgmt key_account after_sales 2>/dev/null; then
     if [ "$UPDATE" = 1 ]; then
@@ -62,7 +67,7 @@ INFO
 SERVE=(-d "$DB" --db-filter "^$DB\$" --http-port "$PORT" --logfile "$LOG")
 if [ "$BACKGROUND" = 1 ]; then
     nohup "$CM_PY" -m odoo -c "$CM_CONF" "${SERVE[@]}" >>"$LOG" 2>&1 &
-    echo $! > "$PIDFILE"
+    echo $! > "$PIDFILE"; echo "$PORT" > "$CM_STATE/odoo.port"
     for _ in $(seq 1 60); do
         if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/web/login" 2>/dev/null; then
             echo "  serving in the background (pid $(cat "$PIDFILE"))"
@@ -73,5 +78,5 @@ if [ "$BACKGROUND" = 1 ]; then
     done
     cm_die "Odoo did not answer on port $PORT within 60 s, see $LOG"
 fi
-echo $$ > "$PIDFILE"
+echo $$ > "$PIDFILE"; echo "$PORT" > "$CM_STATE/odoo.port"
 exec "$CM_PY" -m odoo -c "$CM_CONF" "${SERVE[@]}"
