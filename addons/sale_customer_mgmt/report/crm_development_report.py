@@ -3,7 +3,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.crm_lead import PROSPECT_SOURCES
+from ..models.crm_lead import MAN_ASSESSMENTS, PROSPECT_SOURCES
 
 
 class CrmDevelopmentReport(models.Model):
@@ -18,8 +18,16 @@ class CrmDevelopmentReport(models.Model):
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     prospect_source = fields.Selection(PROSPECT_SOURCES, readonly=True)
-    man_class = fields.Integer(string="MAN Class", readonly=True, aggregator=False)
+    man_class = fields.Integer(
+        string="MAN Class",
+        readonly=True,
+        aggregator=False,
+        help="0: not assessed yet; 1 to 8: the MAN class.",
+    )
     man_code = fields.Char(string="MAN", readonly=True)
+    man_assessment = fields.Selection(
+        MAN_ASSESSMENTS, string="MAN Assessment", readonly=True
+    )
     card_color = fields.Selection(
         [("red", "Red"), ("yellow", "Yellow"), ("green", "Green")],
         string="Card Colour",
@@ -50,6 +58,7 @@ class CrmDevelopmentReport(models.Model):
                    l.prospect_source,
                    l.man_class,
                    l.man_code,
+                   l.man_assessment,
                    l.card_color,
                    l.heat_grade,
                    1 AS added_count,

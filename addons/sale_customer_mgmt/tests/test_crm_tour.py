@@ -1,6 +1,6 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -29,3 +29,13 @@ class TestCrmTour(HttpCase):
         self.assertEqual(visit.state, "done")
         self.assertTrue(visit.is_successful)
         self.assertEqual(visit.partner_id, customer)
+
+    def test_crm_rainbowman_tour(self):
+        """Odoo's own crm_rainbowman tour with our addon installed: our header
+        buttons leave the statusbar room, so the Won stage stays clickable."""
+        new_test_user(
+            self.env,
+            login="cm_rainbowman",
+            groups="base.group_user,sales_team.group_sale_salesman",
+        )
+        self.start_tour("/odoo", "crm_rainbowman", login="cm_rainbowman")

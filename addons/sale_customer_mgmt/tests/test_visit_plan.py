@@ -36,7 +36,13 @@ class TestVisitPlan(TransactionCase):
             }
         )
         cls.dropped = cls.env["crm.lead"].create(
-            {"name": "Class 8", "user_id": cls.salesman.id}
+            {
+                "name": "Class 8",
+                "user_id": cls.salesman.id,
+                "man_money": False,
+                "man_authority": False,
+                "man_need": False,
+            }
         )
 
     def test_generate_month_plan_and_report(self):

@@ -12,19 +12,29 @@ registry.category("web_tour.tours").add("sale_customer_mgmt_prospect_tour", {
             run: "click",
         },
         {
-            content: "The prospect has money",
-            trigger: ".o_field_widget[name=man_money] input",
-            run: "click",
+            content: "Nobody assessed the MAN yet: no class, no banner",
+            trigger:
+                ".o_form_sheet:not(:has(.alert [name=man_guidance])) .o_field_widget[name=man_assessment]:contains('Not assessed')",
         },
         {
-            content: "... authority",
-            trigger: ".o_field_widget[name=man_authority] input",
-            run: "click",
+            content: "The prospect needs our products",
+            trigger: ".o_field_widget[name=man_need_state] select",
+            run: "selectByLabel Yes",
         },
         {
-            content: "... and need",
-            trigger: ".o_field_widget[name=man_need] input",
-            run: "click",
+            content: "Class 5, and the guidance names what is not known yet",
+            trigger:
+                ".alert-info .o_field_widget[name=man_guidance]:contains('Not known yet: Money, Authority')",
+        },
+        {
+            content: "... it has money",
+            trigger: ".o_field_widget[name=man_money_state] select",
+            run: "selectByLabel Yes",
+        },
+        {
+            content: "... and authority",
+            trigger: ".o_field_widget[name=man_authority_state] select",
+            run: "selectByLabel Yes",
         },
         {
             content: "Guidance for class 1 is shown",
