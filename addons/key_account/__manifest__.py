@@ -4,7 +4,7 @@
     "name": "Key Account Management",
     "summary": "Key-account selection matrix, relationship stages, decision-making "
     "unit, account plans, SPIN calls, retention, conflicts and gift compliance",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "development_status": "Beta",
     "category": "Sales/Key Accounts",
     "website": "https://github.com/customer-mgmt/odoo-customer-mgmt",

@@ -1,3 +1,4 @@
+from . import key_account_number_mixin
 from . import key_account_stage
 from . import key_account_stage_checklist
 from . import key_account_checklist_line

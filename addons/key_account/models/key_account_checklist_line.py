@@ -1,10 +1,20 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+# what a user confirms on a line; the rest is set by the system
+CHECKLIST_USER_FIELDS = ("done", "note")
 
 
 class KeyAccountChecklistLine(models.Model):
+    """The exit checklist of an account: the lines are created by the system
+    when the account enters a stage (``res.partner._ka_sync_checklist``, with
+    ``sudo()``); a user confirms the items of the current stage (``done``,
+    ``note``), and the system records who and when."""
+
     _name = "key.account.checklist.line"
+    _inherit = "key.account.number.mixin"
     _description = "Key Account Exit Checklist Completion"
     _order = "stage_sequence, sequence, id"
 
@@ -51,7 +61,20 @@ class KeyAccountChecklistLine(models.Model):
         for line in self:
             line.is_current = line.stage_id == line.partner_id.ka_stage_id
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The exit checklist of an account is created by the system when "
+                    "the account enters a stage."
+                )
+            )
+        return super().create(vals_list)
+
     def write(self, vals):
+        if not self.env.su:
+            self._check_user_write(vals)
         if "done" in vals:
             vals = dict(
                 vals,
@@ -59,6 +82,39 @@ class KeyAccountChecklistLine(models.Model):
                 done_user_id=self.env.user.id if vals["done"] else False,
             )
         return super().write(vals)
+
+    def _check_user_write(self, vals):
+        system = [fname for fname in vals if fname not in CHECKLIST_USER_FIELDS]
+        if system:
+            raise UserError(
+                self.env._(
+                    "Only the confirmation and the evidence of a checklist item can "
+                    "be changed; %(fields)s are set by the system.",
+                    fields=", ".join(
+                        self._fields[fname]._description_string(self.env)
+                        if fname in self._fields
+                        else fname
+                        for fname in system
+                    ),
+                )
+            )
+        if "done" in vals and self.filtered(lambda line: not line.is_current):
+            raise UserError(
+                self.env._(
+                    "Only the exit checklist of the stage the account is in can be "
+                    "confirmed."
+                )
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_user(self):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The exit checklist is kept with the account; its lines cannot "
+                    "be deleted."
+                )
+            )
 
     def action_mark_done(self):
         self.write({"done": True})

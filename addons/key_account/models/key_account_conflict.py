@@ -6,7 +6,7 @@ from odoo import fields, models
 class KeyAccountConflict(models.Model):
     _name = "key.account.conflict"
     _description = "Key Account Conflict"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "key.account.number.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -16,13 +16,17 @@ class KeyAccountConflict(models.Model):
         string="Account",
         required=True,
         index=True,
+        check_company=True,
         domain=[("is_key_account", "=", True)],
     )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
     user_id = fields.Many2one(
-        "res.users", string="Handled By", default=lambda self: self.env.user
+        "res.users",
+        string="Handled By",
+        default=lambda self: self.env.user,
+        check_company=True,
     )
     date = fields.Date(default=fields.Date.context_today, required=True)
     cause = fields.Selection(

@@ -1,6 +1,7 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 FACTOR_TYPES = [
     ("attractiveness", "Customer Attractiveness"),
@@ -10,6 +11,7 @@ FACTOR_TYPES = [
 
 class KeyAccountFactor(models.Model):
     _name = "key.account.factor"
+    _inherit = "key.account.number.mixin"
     _description = "Key Account Selection Factor"
     _order = "factor_type, sequence, id"
 
@@ -31,3 +33,14 @@ class KeyAccountFactor(models.Model):
             "A factor weight cannot be negative.",
         ),
     ]
+
+    @api.constrains("weight")
+    def _check_weight(self):
+        for factor in self:
+            if factor.weight < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The weight of %(factor)s cannot be negative.",
+                        factor=factor.name,
+                    )
+                )

@@ -3,13 +3,23 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+# the states a plan may move to from each state (buttons and writes alike)
+PLAN_TRANSITIONS = {
+    "draft": ("active",),
+    "active": ("closed",),
+    "closed": (),
+}
+# written by the "Mark Reviewed" button only
+PLAN_SYSTEM_FIELDS = ("last_review_date",)
+MAX_REVIEW_INTERVAL = 60
 
 
 class KeyAccountPlan(models.Model):
     _name = "key.account.plan"
     _description = "Key Account Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "key.account.number.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -20,6 +30,7 @@ class KeyAccountPlan(models.Model):
         required=True,
         index=True,
         tracking=True,
+        check_company=True,
         domain=[("is_key_account", "=", True)],
     )
     company_id = fields.Many2one(
@@ -31,6 +42,7 @@ class KeyAccountPlan(models.Model):
         string="Responsible",
         default=lambda self: self.env.user,
         tracking=True,
+        check_company=True,
     )
     date_from = fields.Date(string="Start", required=True, tracking=True)
     date_to = fields.Date(string="End", required=True, tracking=True)
@@ -43,7 +55,11 @@ class KeyAccountPlan(models.Model):
     # goals
     goal_sales = fields.Monetary(string="Sales Goal")
     goal_profit = fields.Monetary(string="Profit Goal")
-    goal_share = fields.Float(string="Share of Wallet Goal (%)")
+    goal_share = fields.Float(
+        string="Share of Wallet Goal (%)",
+        help="The share of the customer's purchases in our category that we aim "
+        "at, 0-100.",
+    )
     goal_people = fields.Text(string="People Development Goal")
     # resources
     resource_budget = fields.Monetary(string="Budget")
@@ -60,7 +76,10 @@ class KeyAccountPlan(models.Model):
     balance_message = fields.Text(string="Balance Check", compute="_compute_balance")
     # review
     review_interval = fields.Integer(
-        string="Review Every (Months)", default=3, required=True
+        string="Review Every (Months)",
+        default=3,
+        required=True,
+        help="1 to 60 months.",
     )
     last_review_date = fields.Date(readonly=True, tracking=True)
     next_review_date = fields.Date(tracking=True)
@@ -136,10 +155,78 @@ class KeyAccountPlan(models.Model):
     @api.constrains("review_interval")
     def _check_review_interval(self):
         for plan in self:
-            if plan.review_interval < 1:
+            if not 1 <= plan.review_interval <= MAX_REVIEW_INTERVAL:
                 raise ValidationError(
-                    self.env._("The review interval must be at least one month.")
+                    self.env._(
+                        "The review interval must be between 1 and %(max)s months.",
+                        max=MAX_REVIEW_INTERVAL,
+                    )
                 )
+
+    @api.constrains("goal_share")
+    def _check_goal_share(self):
+        for plan in self:
+            if not 0 <= plan.goal_share <= 100:
+                raise ValidationError(
+                    self.env._("The share of wallet goal is a percentage (0-100).")
+                )
+
+    @api.constrains("goal_sales", "goal_profit", "resource_budget")
+    def _check_amounts(self):
+        for plan in self:
+            for fname in ("goal_sales", "goal_profit", "resource_budget"):
+                if plan[fname] < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s cannot be negative.",
+                            field=self._fields[fname]._description_string(self.env),
+                        )
+                    )
+
+    def _check_write_rules(self, vals):
+        """States move only forward (draft, active, closed) and a closed plan
+        is no longer changed, for buttons and writes alike."""
+        system = [fname for fname in PLAN_SYSTEM_FIELDS if fname in vals]
+        if system:
+            raise UserError(
+                self.env._(
+                    "The last review date is recorded by Mark Reviewed; it cannot "
+                    "be set by hand."
+                )
+            )
+        new_state = vals.get("state")
+        own = [
+            fname
+            for fname in vals
+            if fname in self._fields and self._fields[fname]._module == "key_account"
+        ]
+        states = dict(self._fields["state"]._description_selection(self.env))
+        for plan in self:
+            if plan.state == "closed" and own:
+                raise UserError(
+                    self.env._(
+                        "%(plan)s is closed and can no longer be changed.",
+                        plan=plan.display_name,
+                    )
+                )
+            if "state" in vals and new_state != plan.state:
+                if new_state not in PLAN_TRANSITIONS.get(plan.state, ()):
+                    raise UserError(
+                        self.env._(
+                            "%(plan)s cannot go from %(old)s to %(new)s: a plan "
+                            "goes from draft to active to closed.",
+                            plan=plan.display_name,
+                            old=states.get(plan.state, plan.state),
+                            new=states.get(new_state, str(new_state))
+                            if isinstance(new_state, str)
+                            else str(new_state),
+                        )
+                    )
+
+    def write(self, vals):
+        if not self.env.su:
+            self._check_write_rules(vals)
+        return super().write(vals)
 
     def _schedule_review(self):
         for plan in self.filtered("next_review_date"):
@@ -151,6 +238,8 @@ class KeyAccountPlan(models.Model):
             )
 
     def action_activate(self):
+        if self.filtered(lambda p: p.state != "draft"):
+            raise UserError(self.env._("Only a draft plan can be activated."))
         today = fields.Date.context_today(self)
         for plan in self:
             vals = {"state": "active"}
@@ -163,10 +252,15 @@ class KeyAccountPlan(models.Model):
         return True
 
     def action_review_done(self):
+        if self.filtered(lambda p: p.state != "active"):
+            raise UserError(self.env._("Only an active plan is reviewed."))
+        self.check_access("write")
         today = fields.Date.context_today(self)
         for plan in self:
             plan.activity_feedback(["mail.mail_activity_data_todo"])
-            plan.write(
+            # sudo: the review date is system data that users cannot write
+            # (checked above: the user may write the plan)
+            plan.sudo().write(
                 {
                     "last_review_date": today,
                     "next_review_date": today
@@ -183,6 +277,7 @@ class KeyAccountPlan(models.Model):
 
 class KeyAccountPlanAction(models.Model):
     _name = "key.account.plan.action"
+    _inherit = "key.account.number.mixin"
     _description = "Key Account Plan Action"
     _order = "date_deadline, sequence, id"
 

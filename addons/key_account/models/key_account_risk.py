@@ -6,7 +6,7 @@ from odoo import fields, models
 class KeyAccountRisk(models.Model):
     _name = "key.account.risk"
     _description = "Key Account Defection Risk"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "key.account.number.mixin"]
     _order = "state, level desc, id desc"
 
     partner_id = fields.Many2one(

@@ -1,6 +1,7 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 EVENT_TYPES = [
     ("initial", "Initial Placement"),
@@ -12,7 +13,13 @@ EVENT_TYPES = [
 
 
 class KeyAccountStageHistory(models.Model):
+    """The audit trail of the relationship stages: append-only and written by
+    the system (``res.partner._ka_log_stage_change`` and
+    ``_ka_close_stage_history``, with ``sudo()``). Users read it; no create,
+    write or unlink of theirs passes, whatever their group or the context."""
+
     _name = "key.account.stage.history"
+    _inherit = "key.account.number.mixin"
     _description = "Key Account Stage History"
     _order = "date_start desc, id desc"
 
@@ -45,6 +52,28 @@ class KeyAccountStageHistory(models.Model):
         help="Days spent in the stage; for the current stage, until the last "
         "stage change was recorded (see the stage duration report for live values).",
     )
+
+    def _check_system_write(self):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The stage history is recorded by the system when a stage "
+                    "changes; it cannot be created, changed or deleted by hand."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_system_write()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_system_write()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_user(self):
+        self._check_system_write()
 
     @api.depends("date_start", "date_end")
     def _compute_duration_days(self):

@@ -1,32 +1,98 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# the settings of key_account kept in ir.config_parameter:
+# {parameter: (default, type, minimum, maximum)}
+KA_PARAMETERS = {
+    "key_account.quadrant_threshold": (5.0, float, 0.0, 10.0),
+    "key_account.contact_alert_days": (60, int, 1, 3650),
+    "key_account.freshness_days": (90, int, 1, 3650),
+}
+# {settings field: parameter}; read and saved here rather than through the
+# standard ``config_parameter``, which keeps whatever text is stored (and logs
+# a warning for each bad one at every opening of the settings) and saves a
+# zero as "no value", i.e. the default
+KA_SETTING_FIELDS = {
+    "ka_quadrant_threshold": "key_account.quadrant_threshold",
+    "ka_contact_alert_days": "key_account.contact_alert_days",
+    "ka_freshness_days": "key_account.freshness_days",
+}
+
+
+def ka_get_param(env, key):
+    """The value of the key_account parameter ``key``, converted to its type
+    and within its bounds; the default when the stored text is missing, is
+    not a number of that type (``"1e6"`` for a number of days, ``"nan"``,
+    ``"False"``) or is out of bounds. A bad value stored by hand (Settings >
+    Technical > System Parameters) thus never reaches a computation or a
+    cron."""
+    default, cast, minimum, maximum = KA_PARAMETERS[key]
+    # sudo: configuration parameters are only readable by administrators
+    raw = env["ir.config_parameter"].sudo().get_param(key)
+    if not raw:
+        return default
+    try:
+        value = cast(raw)
+    except (TypeError, ValueError, OverflowError):
+        return default
+    # also false for NaN
+    if not minimum <= value <= maximum:
+        return default
+    return value
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _name = "res.config.settings"
+    _inherit = ["res.config.settings", "key.account.number.mixin"]
 
     ka_quadrant_threshold = fields.Float(
         string="Quadrant Threshold",
-        config_parameter="key_account.quadrant_threshold",
-        default=5.0,
         help="A score equal to or above this value (0-10) counts as high in the "
         "selection matrix and the supplier positioning.",
     )
     ka_contact_alert_days = fields.Integer(
         string="Decision Maker Contact Alert (Days)",
-        config_parameter="key_account.contact_alert_days",
-        default=60,
+        help="Days without contact (1-3650) before a decision maker is flagged.",
     )
     ka_freshness_days = fields.Integer(
         string="Freshness Window (Days)",
-        config_parameter="key_account.freshness_days",
-        default=90,
+        help="Days (1-3650) in which new offers and contacts keep an account fresh.",
     )
 
+    @api.constrains(*KA_SETTING_FIELDS)
+    def _check_ka_settings(self):
+        for fname, key in KA_SETTING_FIELDS.items():
+            _default, _cast, minimum, maximum = KA_PARAMETERS[key]
+            for settings in self:
+                if not minimum <= settings[fname] <= maximum:
+                    raise ValidationError(
+                        self.env._(
+                            "%(setting)s must be between %(minimum)s and %(maximum)s.",
+                            setting=self._fields[fname]._description_string(self.env),
+                            minimum=minimum,
+                            maximum=maximum,
+                        )
+                    )
+
+    @api.model
+    def get_values(self):
+        res = super().get_values()
+        # the values in force, not a bad text stored by hand
+        for fname, key in KA_SETTING_FIELDS.items():
+            res[fname] = ka_get_param(self.env, key)
+        return res
+
     def set_values(self):
-        old = self.env["res.partner"]._ka_get_quadrant_threshold()
         res = super().set_values()
-        if old != self.env["res.partner"]._ka_get_quadrant_threshold():
+        old_threshold = ka_get_param(self.env, "key_account.quadrant_threshold")
+        # sudo: configuration parameters are only writable by administrators
+        params = self.env["ir.config_parameter"].sudo()
+        for fname, key in KA_SETTING_FIELDS.items():
+            value = repr(self[fname])
+            if params.get_param(key) != value:
+                params.set_param(key, value)
+        if old_threshold != ka_get_param(self.env, "key_account.quadrant_threshold"):
             self.env["res.partner"]._ka_recompute_quadrants()
         return res

@@ -7,9 +7,11 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, float_compare
+
+from .res_config_settings import ka_get_param
 
 QUADRANTS = [
     ("key", "Key Account"),
@@ -35,15 +37,28 @@ KA_COMPUTED_FIELDS = {
     "ka_network_pair_count",
     "ka_network_function_count",
 }
-DEFAULT_QUADRANT_THRESHOLD = 5.0
-DEFAULT_CONTACT_ALERT_DAYS = 60
+# private context key of the stage bookkeeping (the in-stage date): system
+# data that the write guard lets through, not a user edit. Its value is a
+# Python object, which no RPC client can send (a context arrives as JSON).
+KA_STAGE_BOOKKEEPING = "key_account_stage_bookkeeping"
+KA_STAGE_BOOKKEEPING_TOKEN = object()
+KA_BOOKKEEPING_FIELDS = {"ka_stage_date"}
+# scores from 0 to 10 (see _check_ka_scores)
+KA_SCORE_FIELDS = (
+    "ka_attractiveness",
+    "ka_advantage",
+    "ka_supplier_importance",
+    "ka_spend_share",
+    "ka_stake",
+    "ka_involvement",
+)
 CRON_BATCH = 200
-DEFAULT_FRESHNESS_DAYS = 90
 LOW_SWITCHING_COST = 2
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "key.account.number.mixin"]
 
     is_key_account = fields.Boolean(
         string="Key Account", copy=False, tracking=True, index=True
@@ -71,6 +86,8 @@ class ResPartner(models.Model):
         tracking=True,
         index=True,
         group_expand="_read_group_ka_stage_id",
+        help="Where the relationship stands. Every key account has a stage: it "
+        "starts in the first one and moves on one stage at a time.",
     )
     ka_stage_code = fields.Selection(related="ka_stage_id.code", string="Stage Code")
     ka_stage_date = fields.Datetime(string="In Stage Since", copy=False, readonly=True)
@@ -237,16 +254,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _ka_get_quadrant_threshold(self):
-        # sudo: configuration parameters are only readable by administrators
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("key_account.quadrant_threshold", DEFAULT_QUADRANT_THRESHOLD)
-        )
-        try:
-            return float(value)
-        except ValueError:
-            return DEFAULT_QUADRANT_THRESHOLD
+        return ka_get_param(self.env, "key_account.quadrant_threshold")
 
     @api.depends(
         "ka_rating_ids.rating", "ka_rating_ids.weight", "ka_rating_ids.factor_type"
@@ -406,19 +414,85 @@ class ResPartner(models.Model):
                 partner.company_id.currency_id or self.env.company.currency_id
             )
 
+    # ------------------------------------------------------------------ bounds
+    @api.constrains(*KA_SCORE_FIELDS)
+    def _check_ka_scores(self):
+        """The matrix scores are 0-10; so are the stake and involvement of a
+        contact."""
+        for partner in self:
+            for fname in KA_SCORE_FIELDS:
+                if not 0 <= partner[fname] <= 10:
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s of %(partner)s must be between 0 and 10.",
+                            field=self._fields[fname]._description_string(self.env),
+                            partner=partner.display_name,
+                        )
+                    )
+
+    @api.constrains("ka_gift_limit")
+    def _check_ka_gift_limit(self):
+        for partner in self:
+            if partner.ka_gift_limit < 0:
+                raise ValidationError(
+                    self.env._("The gift limit per person cannot be negative.")
+                )
+
+    @api.constrains("ka_last_contact_date")
+    def _check_ka_last_contact_date(self):
+        # today in the user's time zone, or in UTC when that is later
+        today = max(fields.Date.context_today(self), fields.Date.today())
+        for partner in self:
+            if partner.ka_last_contact_date and partner.ka_last_contact_date > today:
+                raise ValidationError(
+                    self.env._(
+                        "The last contact of %(contact)s cannot be in the future "
+                        "(%(date)s).",
+                        contact=partner.display_name,
+                        date=partner.ka_last_contact_date,
+                    )
+                )
+
     # ------------------------------------------------------------------ CRUD
+    # A key account always has a relationship stage, and only key accounts
+    # have one. Whatever makes a partner a key account (create, write, import
+    # through ``load``, the "Make Key Account" button, the upgrade to
+    # 18.0.1.1.0) goes through the same two steps: the values get the first
+    # stage when they give none (``create``, ``_ka_prepare_stage_write``),
+    # then ``_ka_record_stage_change`` opens the "initial" history row and
+    # the exit checklist. Any other stage written in the same values passes
+    # the stage rules (``_ka_check_stage_change``): a later first stage only
+    # by a key account manager with a reason, no skipping afterwards.
+    # Clearing the flag clears the stage and closes its history row; the
+    # history and the checklist lines stay, and a key account made again
+    # starts again in the first stage.
     def _ka_is_manager(self):
         return self.env.su or self.env.user.has_group(KA_GROUP_MANAGER)
 
     def _ka_check_write_access(self, vals):
-        """Key-account fields are read-only outside the key account team."""
+        """Key-account fields are read-only outside the key account team.
+
+        The stage bookkeeping written under the private context key
+        ``KA_STAGE_BOOKKEEPING`` is system data, not a user edit.
+        """
+        bookkeeping = (
+            self.env.context.get(KA_STAGE_BOOKKEEPING) is KA_STAGE_BOOKKEEPING_TOKEN
+        )
+        if not self.env.su and not bookkeeping and KA_BOOKKEEPING_FIELDS & set(vals):
+            raise AccessError(
+                self.env._(
+                    "The date a key account entered its stage is set by the system."
+                )
+            )
         if self.env.su or self.env.user.has_group(KA_GROUP_USER):
             return
+        system = KA_BOOKKEEPING_FIELDS if bookkeeping else set()
         touched = [
             fname
             for fname in vals
             if (fname == "is_key_account" or fname.startswith("ka_"))
             and fname not in KA_COMPUTED_FIELDS
+            and fname not in system
         ]
         if touched:
             raise AccessError(
@@ -429,58 +503,176 @@ class ResPartner(models.Model):
                 )
             )
 
+    def _ka_not_key_account_error(self):
+        return UserError(
+            self.env._(
+                "Only key accounts have a relationship stage, and %(accounts)s "
+                "is not one. Make it a key account: it starts in the first stage.",
+                accounts=", ".join(self.mapped("display_name")),
+            )
+        )
+
+    @api.model
+    def _ka_check_stage_value(self, value, stages):
+        """Refuse a ``ka_stage_id`` value that is not one of ``stages`` (an
+        unknown id, a text...) before the stage rules read it."""
+        if not value:
+            return
+        if isinstance(value, models.BaseModel):
+            known = value._name == stages._name and len(value) == 1 and value in stages
+        else:
+            known = type(value) is int and value in stages.ids
+        if not known:
+            raise ValidationError(
+                self.env._("%(value)s is not a relationship stage.", value=repr(value))
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
-        if any(vals.get("ka_stage_id") for vals in vals_list):
-            stages = self.env["key.account.stage"].search([])
-            for vals in vals_list:
-                if vals.get("ka_stage_id"):
-                    self._ka_check_initial_stage(
-                        stages.browse(vals["ka_stage_id"]), stages
-                    )
-        partners = super().create(vals_list)
-        staged = partners.filtered("ka_stage_id")
-        if staged:
-            staged._ka_log_stage_change(
-                {partner.id: ("initial", False) for partner in staged}
+        default_flag = self.env.context.get("default_is_key_account")
+        flagged = [
+            vals
+            for vals in vals_list
+            if vals.get("is_key_account", default_flag) or vals.get("ka_stage_id")
+        ]
+        stages = self.env["key.account.stage"]
+        if flagged:
+            self._ka_check_write_access(
+                [
+                    fname
+                    for fname in ("is_key_account", "ka_stage_id")
+                    if any(vals.get(fname) for vals in flagged)
+                ]
+                or ["is_key_account"]
             )
-            staged._ka_sync_checklist()
+            stages = stages.search([])
+            for vals in flagged:
+                self._ka_check_stage_value(vals.get("ka_stage_id"), stages)
+                if not vals.get("ka_stage_id"):
+                    vals["ka_stage_id"] = stages[:1].id
+        partners = super().create(vals_list)
+        # read from the cache of the new records: no query for other partners
+        accounts = partners.filtered("is_key_account")
+        staged = partners.filtered("ka_stage_id")
+        if not (accounts or staged):
+            return partners
+        if staged - accounts:
+            raise (staged - accounts)._ka_not_key_account_error()
+        stages = stages or stages.search([])
+        for partner in staged:
+            partner._ka_check_initial_stage(partner.ka_stage_id, stages)
+        staged._ka_record_stage_change(
+            {partner.id: ("initial", stages.browse()) for partner in staged}
+        )
+        if accounts - staged:
+            # flagged by a default the values did not show (ir.default)
+            (accounts - staged).write({"ka_stage_id": stages[:1].id})
         return partners
 
     def write(self, vals):
         self._ka_check_write_access(vals)
-        if "ka_stage_id" not in vals:
+        if "is_key_account" not in vals and "ka_stage_id" not in vals:
             return super().write(vals)
-        Stage = self.env["key.account.stage"]
-        new_stage = Stage.browse(vals["ka_stage_id"])
-        # the stage order, read once for all the accounts
-        stages = Stage.search([])
-        events = {}
-        for partner in self:
-            if partner.ka_stage_id != new_stage:
-                events[partner.id] = (
-                    partner._ka_check_stage_change(new_stage, stages),
-                    partner.ka_stage_id,
-                )
-        res = super().write(vals)
-        changed = self.filtered(lambda p: p.id in events)
-        if changed:
-            changed._ka_log_stage_change(events)
-            changed._ka_sync_checklist()
+        if "is_key_account" in vals and not vals["is_key_account"]:
+            # no longer a key account: the stage goes, its history stays
+            if vals.get("ka_stage_id"):
+                raise self._ka_not_key_account_error()
+            leaving = self.filtered("ka_stage_id")
+            res = super().write(dict(vals, ka_stage_id=False, ka_stage_date=False))
+            leaving._ka_close_stage_history()
+            return res
+        events, entering, first = self._ka_prepare_stage_write(vals)
+        res = True
+        if self - entering:
+            res = super(ResPartner, self - entering).write(vals)
+        if entering:
+            super(ResPartner, entering).write(dict(vals, ka_stage_id=first.id))
+        self.filtered(lambda p: p.id in events)._ka_record_stage_change(events)
         return res
+
+    def _ka_prepare_stage_write(self, vals):
+        """Check the stage that ``vals`` gives each partner of ``self``.
+
+        ``vals`` sets or keeps the key account flag. Key accounts without a
+        stage, and without one in ``vals``, enter the first stage; every
+        other change of stage passes :meth:`_ka_check_stage_change`, also
+        when the flag is set in the same write.
+
+        :return: ``(events, entering, first)``: the history events by
+            partner id (as :meth:`_ka_log_stage_change` takes them), the
+            partners entering the first stage, and the first stage
+        """
+        stages = self.env["key.account.stage"].search([])
+        first = stages[:1]
+        self._ka_check_stage_value(vals.get("ka_stage_id"), stages)
+        new_stage = stages.browse(vals.get("ka_stage_id"))
+        accounts = (
+            self if vals.get("is_key_account") else self.filtered("is_key_account")
+        )
+        if new_stage and self - accounts:
+            raise (self - accounts)._ka_not_key_account_error()
+        events = {}
+        entering_ids = []
+        for partner in accounts:
+            old = partner.ka_stage_id
+            if not (new_stage or old):
+                if not first:
+                    raise UserError(
+                        self.env._(
+                            "Define the relationship stages before making key "
+                            "accounts."
+                        )
+                    )
+                entering_ids.append(partner.id)
+                target = first
+            elif "ka_stage_id" in vals:
+                target = new_stage
+            else:
+                continue
+            if target != old:
+                events[partner.id] = (
+                    partner._ka_check_stage_change(target, stages),
+                    old,
+                )
+        return events, self.browse(entering_ids), first
 
     # ------------------------------------------------------------------ stages
     def _ka_check_initial_stage(self, stage, stages=None):
-        """:param stages: all the stages in their order, if already read"""
+        """A key account starts in the first stage.
+
+        A key account manager may place an existing relationship in a later
+        stage, with the reason (``ka_stage_reason`` in the context), which the
+        history and the chatter record. The superuser (data files, upgrade
+        scripts) gives none.
+
+        :param stages: all the stages in their order, if already read
+        """
         if stages is None:
-            stages = self.env["key.account.stage"].search([], limit=1)
+            stages = self.env["key.account.stage"].search([])
         first = stages[:1]
-        if stage != first and not self._ka_is_manager():
+        if stage == first:
+            return
+        if not self._ka_is_manager():
             raise UserError(
                 self.env._(
                     "A new key account starts in stage %(stage)s. Only a key account "
                     "manager may place an existing relationship in a later stage.",
                     stage=first.name,
+                )
+            )
+        if (
+            not self.env.su
+            and not (self.env.context.get("ka_stage_reason") or "").strip()
+        ):
+            raise UserError(
+                self.env._(
+                    "%(account)s would start in stage %(stage)s, not in %(first)s: "
+                    "a key account manager places an existing relationship in a "
+                    "later stage only with a reason. Start it in %(first)s and "
+                    "move it on with Override Checklist, which records the reason.",
+                    account=", ".join(self.mapped("display_name")),
+                    stage=stage.name,
+                    first=first.name,
                 )
             )
 
@@ -500,15 +692,14 @@ class ResPartner(models.Model):
         reason = (ctx.get("ka_stage_reason") or "").strip()
         old = self.ka_stage_id
         if not new_stage:
-            if not self._ka_is_manager():
-                raise UserError(
-                    self.env._(
-                        "Only a key account manager may remove the relationship "
-                        "stage of %(account)s.",
-                        account=self.display_name,
-                    )
+            raise UserError(
+                self.env._(
+                    "%(account)s is a key account and keeps a relationship stage. "
+                    "To stop managing it as a key account, clear its Key Account "
+                    "flag: its stage history is kept.",
+                    account=self.display_name,
                 )
-            return "regression"
+            )
         if not old:
             self._ka_check_initial_stage(new_stage, stages)
             return "initial"
@@ -582,9 +773,7 @@ class ResPartner(models.Model):
         now = fields.Datetime.now()
         ctx = self.env.context
         History = self.env["key.account.stage.history"]
-        History.search(
-            [("partner_id", "in", self.ids), ("date_end", "=", False)]
-        ).write({"date_end": now})
+        self._ka_close_stage_history(now)
         vals_list = []
         for partner in self:
             event, previous = events[partner.id]
@@ -601,12 +790,20 @@ class ResPartner(models.Model):
                     "date_start": now,
                 }
             )
-        History.create(vals_list)
+        # sudo: the history is system-written and users may only read it; the
+        # rows record the change the user was allowed to make (user_id: the
+        # user, as sudo keeps the uid)
+        History.sudo().create(vals_list)
         # the in-stage date is system data, not a user edit
-        res = super().write({"ka_stage_date": now})
+        res = self.with_context(
+            **{KA_STAGE_BOOKKEEPING: KA_STAGE_BOOKKEEPING_TOKEN}
+        ).write({"ka_stage_date": now})
+        reason = ctx.get("ka_stage_reason")
         for partner in self:
             event, previous = events[partner.id]
-            if event in ("override", "regression", "uncoupling"):
+            if event in ("override", "regression", "uncoupling") or (
+                event == "initial" and reason
+            ):
                 partner.message_post(
                     body=self.env._(
                         "Stage %(event)s: %(old)s → %(new)s. Reason: %(reason)s",
@@ -617,17 +814,38 @@ class ResPartner(models.Model):
                         )[event],
                         old=previous.name or "-",
                         new=partner.ka_stage_id.name or "-",
-                        reason=ctx.get("ka_stage_reason") or "-",
+                        reason=reason or "-",
                     )
                 )
         return res
+
+    def _ka_close_stage_history(self, when=None):
+        """End the open history rows of ``self``; the rows are kept."""
+        # sudo: the bookkeeping of a change the user may make closes every open
+        # row, also those of accounts whose history the user may not read
+        self.env["key.account.stage.history"].sudo().search(
+            [("partner_id", "in", self.ids), ("date_end", "=", False)]
+        ).write({"date_end": when or fields.Datetime.now()})
+
+    def _ka_record_stage_change(self, events):
+        """Record the stage each partner of ``self`` has just entered: its
+        history row and its exit checklist (the one bookkeeping of every path
+        that changes a stage or makes a key account).
+
+        :param events: as in :meth:`_ka_log_stage_change`
+        """
+        if self:
+            self._ka_log_stage_change(events)
+            self._ka_sync_checklist()
 
     def _ka_sync_checklist(self):
         """Create the missing checklist lines for the current stage."""
         partners = self.filtered("ka_stage_id")
         if not partners:
             return
-        Line = self.env["key.account.checklist.line"]
+        # sudo: the lines are system-written (users only confirm them), and
+        # every existing line counts, also those the user may not read
+        Line = self.env["key.account.checklist.line"].sudo()
         existing = Line.search_fetch(
             [("partner_id", "in", partners.ids)], ["partner_id", "item_id"]
         )
@@ -672,21 +890,17 @@ class ResPartner(models.Model):
         return True
 
     def action_ka_make_key_account(self):
-        """Turn candidates into key accounts in the first stage.
+        """Turn candidates into key accounts.
 
-        One write per set of values (at most four), not per account.
+        Writing the flag puts them in the first stage with its history row and
+        exit checklist, as a create or an import does. One write per set of
+        values (at most two), not per account.
         """
-        first = self.env["key.account.stage"].search([], limit=1)
-        by_vals = defaultdict(lambda: self.browse())
-        for partner in self:
-            vals = {"is_key_account": True}
-            if not partner.ka_user_id:
-                vals["ka_user_id"] = self.env.user.id
-            if not partner.ka_stage_id:
-                vals["ka_stage_id"] = first.id
-            by_vals[tuple(sorted(vals.items()))] |= partner
-        for vals, partners in by_vals.items():
-            partners.write(dict(vals))
+        unmanaged = self.filtered(lambda p: not p.ka_user_id)
+        if unmanaged:
+            unmanaged.write({"is_key_account": True, "ka_user_id": self.env.user.id})
+        if self - unmanaged:
+            (self - unmanaged).write({"is_key_account": True})
         return True
 
     def _ka_open_stage_wizard(self, change_type):
@@ -856,16 +1070,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _ka_get_contact_alert_days(self):
-        # sudo: configuration parameters are only readable by administrators
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("key_account.contact_alert_days", DEFAULT_CONTACT_ALERT_DAYS)
-        )
-        try:
-            return int(value)
-        except ValueError:
-            return DEFAULT_CONTACT_ALERT_DAYS
+        return ka_get_param(self.env, "key_account.contact_alert_days")
 
     def _ka_contact_alert_limit(self):
         today = fields.Date.context_today(self)
@@ -1020,16 +1225,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _ka_get_freshness_days(self):
-        # sudo: configuration parameters are only readable by administrators
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("key_account.freshness_days", DEFAULT_FRESHNESS_DAYS)
-        )
-        try:
-            return int(value)
-        except ValueError:
-            return DEFAULT_FRESHNESS_DAYS
+        return ka_get_param(self.env, "key_account.freshness_days")
 
     def _ka_switching_costs(self):
         """Distinct product categories bought in 12 months, per commercial

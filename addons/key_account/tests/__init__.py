@@ -1,4 +1,5 @@
 from . import test_stage
+from . import test_stage_always
 from . import test_matrix
 from . import test_dmu
 from . import test_gift_conflict
@@ -8,3 +9,5 @@ from . import test_plan
 from . import test_tour
 from . import test_query_count
 from . import test_cron_concurrency
+from . import test_report_pdf
+from . import test_integrity

@@ -145,23 +145,30 @@ class TestKeyAccountStage(KeyAccountCommon):
 
     def test_initial_placement(self):
         Partner = self.env["res.partner"]
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "starts in stage"):
             Partner.with_user(self.ka_user).create(
                 {
                     "name": "Late Starter",
                     "is_company": True,
+                    "is_key_account": True,
                     "ka_stage_id": self.stage_partnership.id,
                 }
             )
-        partner = Partner.with_user(self.ka_manager).create(
-            {
-                "name": "Old Friend",
-                "is_company": True,
-                "is_key_account": True,
-                "ka_stage_id": self.stage_partnership.id,
-            }
+        # a manager places an existing relationship later, with the reason
+        partner = (
+            Partner.with_user(self.ka_manager)
+            .with_context(ka_stage_reason="Customer since 2015")
+            .create(
+                {
+                    "name": "Old Friend",
+                    "is_company": True,
+                    "is_key_account": True,
+                    "ka_stage_id": self.stage_partnership.id,
+                }
+            )
         )
         self.assertEqual(partner.ka_history_ids.event_type, "initial")
+        self.assertEqual(partner.ka_history_ids.reason, "Customer since 2015")
 
     def test_stage_duration_report(self):
         self._complete_checklist(self.account)
