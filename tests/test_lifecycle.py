@@ -1,19 +1,23 @@
-"""The three addons uninstall cleanly from a database where they were installed.
+"""The three addons upgrade and uninstall cleanly in a database that was used.
 
 Installation alone and together is proven by scripts/test.sh, which installs
 sale_customer_mgmt alone, then key_account, then after_sales, and after_sales alone
-in a copy. Here a copy of the test database has all three uninstalled by Odoo itself
-in a separate process; the copy must then hold none of their models, tables or
-columns, and Odoo must log no error while doing it.
+in a copy; ``test_existing_database.py`` proves install, upgrade and uninstall of
+each addon in a database that had data before them. Here a copy of the test
+database, used by the demo data and the addons' tests (tiers and their history,
+key accounts in every stage, tickets in every loop state, evaluations), is first
+upgraded with ``-u`` of the three addons, which must keep every record and
+setting and log no error, and then has all three uninstalled by Odoo itself; the
+copy must then hold none of their models, tables or columns, and Odoo must log
+no error while doing it.
 """
-
-import subprocess
-import sys
 
 import pytest
 
 import odoo
 from odoo.tools import config
+
+from .lifecycle.runner import Lifecycle, odoo_run
 
 ADDONS = ["after_sales", "key_account", "sale_customer_mgmt"]
 
@@ -24,38 +28,62 @@ env.cr.commit()
 """
 
 
-def _odoo(*args, stdin=None):
-    cmd = [sys.executable, "-m", "odoo", *args]
-    return subprocess.run(
-        cmd, input=stdin, capture_output=True, text=True, timeout=1200, check=False
-    )
-
-
 @pytest.fixture(scope="module")
-def uninstalled_db():
+def used_db():
     source = config["db_name"]
     target = f"{source}_uninstall"
-    rc = config.rcfile
     # CREATE DATABASE ... TEMPLATE needs the source without sessions: hand back the
     # idle connections of this process (the pool reopens them for later tests)
     odoo.sql_db.close_db(source)
-    dup = _odoo("db", "-c", rc, "duplicate", "-f", source, target)
-    assert dup.returncode == 0, dup.stderr[-3000:]
+    dup = odoo_run("db", "-c", config.rcfile, "duplicate", "-f", source, target)
+    assert dup[0] == 0, dup[1][-3000:]
+    life = Lifecycle(target, demo=True)
     try:
-        run = _odoo(
+        life.shell(
+            "used",
+            "emit('counts', probe.record_counts(env))\n"
+            "emit('settings', probe.settings(env))",
+        )
+        life.server("upgrade", "-u", ",".join(ADDONS))
+        life.shell(
+            "upgraded",
+            "emit('counts', probe.record_counts(env))\n"
+            "emit('settings', probe.settings(env))",
+        )
+        code, output = odoo_run(
             "shell",
             "-c",
-            rc,
+            config.rcfile,
             "-d",
             target,
             "--no-http",
             "--log-level=warn",
             stdin=UNINSTALL % ADDONS,
         )
-        yield target, run
+        yield target, life, code, output
     finally:
         odoo.sql_db.close_db(target)
-        _odoo("db", "-c", rc, "drop", target)
+        odoo_run("db", "-c", config.rcfile, "drop", target)
+
+
+@pytest.fixture(scope="module")
+def uninstalled_db(used_db):
+    target, _life, code, output = used_db
+    return target, (code, output)
+
+
+def test_upgrade_of_a_used_database(used_db):
+    """``-u`` on a database with tiers, history, key-account stages, tickets in
+    every loop state and evaluations keeps every row of our tables and of the
+    documents they hang on, and every setting, without a logged problem."""
+    _target, life, _code, _output = used_db
+    for step in ("used", "upgrade", "upgraded"):
+        code, problems, tail = life.steps[step]
+        assert code == 0, f"{step} exited {code}:\n{tail}"
+        assert problems == [], f"{step} logged:\n" + "\n".join(problems[:20])
+    assert life.read[("used", "counts")]["res_partner_tier_history"] > 0
+    for probe in ("counts", "settings"):
+        assert life.read[("upgraded", probe)] == life.read[("used", probe)], probe
 
 
 def _query(dbname, sql, params=()):
@@ -71,9 +99,8 @@ def test_uninstall_completes_without_error(uninstalled_db):
     logged by ``odoo.sql_db`` as a "bad query", caught, and the record is kept —
     Odoo's normal way of keeping referenced data. Any other error, or a traceback,
     fails the uninstall."""
-    _dbname, run = uninstalled_db
-    assert run.returncode == 0, run.stderr[-3000:]
-    output = run.stdout + run.stderr
+    _dbname, (returncode, output) = uninstalled_db
+    assert returncode == 0, output[-3000:]
     assert "Traceback" not in output and " CRITICAL " not in output, output[-3000:]
     errors = [
         line

@@ -30,6 +30,7 @@
         "web.assets_tests": ["after_sales/static/tests/tours/*.js"],
     },
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

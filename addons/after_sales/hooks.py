@@ -1,5 +1,15 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.addons.sale_customer_mgmt.hooks import drop_indexes
+
+# Indexes that ``init()`` creates on helpdesk_mgmt's table over its columns:
+# uninstalling drops our columns (and the indexes on them), not these.
+FOREIGN_INDEXES = (
+    "helpdesk_ticket_list_order_index",
+    "helpdesk_ticket_rule_cover_index",
+    "helpdesk_ticket_commercial_partner_id_index",
+    "helpdesk_ticket_duplicate_id_index",
+)
 
 
 def post_init_hook(env):
@@ -15,3 +25,7 @@ def post_init_hook(env):
         .search([("id", "!=", own_team.id if own_team else 0)])
     )
     teams.write({"after_sales_loop": False})
+
+
+def uninstall_hook(env):
+    drop_indexes(env, FOREIGN_INDEXES)

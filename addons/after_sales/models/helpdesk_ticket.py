@@ -24,6 +24,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index, index_exists
+from odoo.tools.sql import column_exists, create_column
 
 LOOP_STATES = [
     ("received", "Received"),
@@ -215,6 +216,36 @@ class HelpdeskTicket(models.Model):
         "after.sales.feedback.token", "ticket_id", string="Feedback Tokens"
     )
 
+    # stored computes of the loop that have nothing to compute on tickets
+    # made before the installation (no loop dates, teams not in the loop)
+    LOOP_COMPUTED_COLUMNS = (
+        "first_response_hours",
+        "resolution_hours",
+        "sla_policy_id",
+        "sla_response_deadline",
+        "sla_resolution_deadline",
+        "sla_response_warning_date",
+        "sla_resolution_warning_date",
+        "form_template_id",
+    )
+
+    def _auto_init(self):
+        """Installing into a running helpdesk leaves its tickets as they are.
+
+        Odoo computes a new stored field on every existing row, which would
+        rewrite every ticket (``write_date`` included) with empty values:
+        the tickets of teams that existed before do not use the loop until
+        their team opts in (then the SLA and form are computed for them).
+        The columns are created empty beforehand, so nothing is rewritten.
+        """
+        cr = self.env.cr
+        if column_exists(cr, self._table, "id"):
+            for name in self.LOOP_COMPUTED_COLUMNS:
+                if not column_exists(cr, self._table, name):
+                    field = self._fields[name]
+                    create_column(cr, self._table, name, field.column_type[1])
+        return super()._auto_init()
+
     def init(self):
         res = super().init()
         cr = self.env.cr
@@ -322,7 +353,13 @@ class HelpdeskTicket(models.Model):
                 ticket.stage_id = applicable[team.id][:1]
 
     def _sla_depends(self):
-        deps = ["team_id", "priority", "company_id", "commercial_partner_id"]
+        deps = [
+            "team_id",
+            "team_id.after_sales_loop",
+            "priority",
+            "company_id",
+            "commercial_partner_id",
+        ]
         if "customer_tier_id" in self.env["res.partner"]._fields:
             deps.append("commercial_partner_id.customer_tier_id")
         return deps
@@ -333,7 +370,12 @@ class HelpdeskTicket(models.Model):
             [("company_id", "in", self.company_id.ids + [False])]
         )
         for ticket in self:
-            ticket.sla_policy_id = policies._match(ticket)
+            # the SLA belongs to the service loop: tickets of teams that do
+            # not use it (teams that existed before the installation, until
+            # they opt in) keep whatever helpdesk_mgmt gives them
+            ticket.sla_policy_id = (
+                policies._match(ticket) if ticket.team_id.after_sales_loop else False
+            )
 
     @api.depends(
         "date_received",

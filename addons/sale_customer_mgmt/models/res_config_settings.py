@@ -59,6 +59,13 @@ class ResConfigSettings(models.TransientModel):
     )
     lifetime_years = fields.Float(related="company_id.lifetime_years", readonly=False)
     tier_recompute_date = fields.Datetime(related="company_id.tier_recompute_date")
+    tier_recompute_left = fields.Integer(
+        string="Customers Left to Score",
+        compute="_compute_tier_recompute_left",
+        help="Customers the running tier recompute has still to score. Right "
+        "after installation the first scoring runs in the background, batch by "
+        "batch.",
+    )
 
     # prospects, development day, order-change approval
     prospect_pool_target = fields.Integer(
@@ -80,6 +87,13 @@ class ResConfigSettings(models.TransientModel):
     order_change_approval_amount = fields.Monetary(
         related="company_id.order_change_approval_amount", readonly=False
     )
+
+    def _compute_tier_recompute_left(self):
+        # sudo: the engine's work list is technical data (system-only ACL);
+        # only its row count is shown
+        left = self.env["customer.tier.figure"].sudo()._pending()[0]
+        for settings in self:
+            settings.tier_recompute_left = left
 
     def action_schedule_development_days(self):
         self.ensure_one()

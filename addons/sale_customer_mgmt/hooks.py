@@ -1,0 +1,31 @@
+# Copyright 2026 Customer Management Team
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tools import SQL
+
+# Indexes that ``init()`` creates on other modules' tables over their columns:
+# uninstalling drops our columns (and the indexes on them), not these.
+FOREIGN_INDEXES = ("sale_order_confirmed_partner_date_index",)
+
+
+def post_init_hook(env):
+    """Score the customers the database already has, in the background.
+
+    The installation does not score them itself: on a large base that would
+    hold one transaction over every customer. It asks the scheduler to run
+    the tier job now; the job scores batch after batch, each committed, and
+    the Customer Tiers list and the settings show how far it is.
+    """
+    cron = env.ref(
+        "sale_customer_mgmt.ir_cron_recompute_customer_tiers", raise_if_not_found=False
+    )
+    if cron:
+        cron._trigger()
+
+
+def uninstall_hook(env):
+    drop_indexes(env, FOREIGN_INDEXES)
+
+
+def drop_indexes(env, names):
+    for name in names:
+        env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
