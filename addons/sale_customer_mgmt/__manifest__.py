@@ -4,7 +4,7 @@
     "name": "Customer Management (Tiers, Prospects, Visits, Targets)",
     "summary": "Customer tiers from real sales, margin and payment data; MAN "
     "prospects, colour cards, visit plans, sales targets and customer analysis",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "development_status": "Beta",
     "category": "Sales/Sales",
     "website": "https://github.com/customer-mgmt/odoo-customer-mgmt",
@@ -36,6 +36,7 @@
         "views/sale_churn_reason_views.xml",
         "report/sale_customer_report_views.xml",
         "report/sale_order_integrated_report_views.xml",
+        "report/res_partner_figures_views.xml",
         "views/res_partner_tier_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
@@ -51,6 +52,8 @@
             "sale_customer_mgmt/static/tests/tours/*.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

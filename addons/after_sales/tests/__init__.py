@@ -6,3 +6,5 @@ from . import test_tour
 from . import test_customer_signals
 from . import test_query_count
 from . import test_cron_concurrency
+from . import test_report_pdf
+from . import test_privacy

@@ -1,6 +1,7 @@
 from . import test_install
 from . import test_collection_plan
 from . import test_crm_man
+from . import test_crm_man_migration
 from . import test_crm_card
 from . import test_crm_prospect
 from . import test_visit
@@ -21,3 +22,4 @@ from . import test_target_forecast
 from . import test_tier_concurrency
 from . import test_query_counts
 from . import test_cron_concurrency
+from . import test_privacy

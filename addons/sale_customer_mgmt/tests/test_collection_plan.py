@@ -266,6 +266,8 @@ class TestCollectionPlan(CustomerAnalysisCommon):
         self.assertFalse(plans.with_user(other).search([]))
         with self.assertRaises(AccessError):
             self.plan.with_user(other).read(["amount_overdue"])
-        # The accountant reads collection figures in the integrated order view.
+        # The accountant reads every plan and instalment, and changes none.
+        self.assertEqual(plans.with_user(accountant).search([]), self.plan)
+        self.assertTrue(self.plan.with_user(accountant).read(["amount_overdue"]))
         with self.assertRaises(AccessError):
-            plans.with_user(accountant).search([])
+            self.deposit.with_user(accountant).reminder_days = 1

@@ -89,17 +89,24 @@ class TestVisit(TransactionCase):
         self.assertEqual(self.contact.customer_visit_count, 1)
 
     def test_record_rules_own_versus_manager(self):
-        mine = self.Visit.create({"partner_id": self.customer.id})
-        theirs = (
-            self.env["sale.customer.visit"]
-            .with_user(self.colleague)
-            .create({"partner_id": self.customer.id})
+        elsewhere = self.env["res.partner"].create(
+            {"name": "Nobody's Co", "is_company": True}
         )
+        colleague = self.env["sale.customer.visit"].with_user(self.colleague)
+        mine = self.Visit.create({"partner_id": self.customer.id})
+        theirs = colleague.create({"partner_id": elsewhere.id})
+        # a colleague's visit to the salesman's customer is a visit of his
+        # customer: both see it
+        on_mine = colleague.create({"partner_id": self.customer.id})
         Visit = self.env["sale.customer.visit"]
-        domain = [("id", "in", (mine | theirs).ids)]
-        self.assertEqual(Visit.with_user(self.salesman).search(domain), mine)
-        self.assertEqual(Visit.with_user(self.colleague).search(domain), theirs)
-        self.assertEqual(Visit.with_user(self.manager).search(domain), mine | theirs)
+        domain = [("id", "in", (mine | theirs | on_mine).ids)]
+        self.assertEqual(Visit.with_user(self.salesman).search(domain), mine | on_mine)
+        self.assertEqual(
+            Visit.with_user(self.colleague).search(domain), theirs | on_mine
+        )
+        self.assertEqual(
+            Visit.with_user(self.manager).search(domain), mine | theirs | on_mine
+        )
         with self.assertRaises(AccessError):
             theirs.with_user(self.salesman).write({"outcome": "<p>Hijacked</p>"})
 
