@@ -19,6 +19,14 @@ is both the cache of the figures and the queue of the run:
   again from fresh figures (a later day);
 - two workers running the job at once take different rows: no customer is
   scored twice, and nobody waits for a lock held by the other.
+
+The table is written with raw SQL only (``DELETE``, ``INSERT ... SELECT``,
+``DELETE ... RETURNING``). That needs no more than the cache invalidation
+after each statement: no field of any model depends on it (the registry is
+checked by ``tests/test_fast_paths.py``), it has no log columns
+(``_log_access = False``) and nothing tracked. What the engine writes from it
+on the customers goes through ``res.partner._write_tier_rows``, which tells
+the ORM.
 """
 
 from datetime import datetime, time, timedelta

@@ -17,6 +17,27 @@ RATING_SELECTION = [
     ("4", "Very Good"),
     ("5", "Excellent"),
 ]
+# The sales, margin, payment and score figures are read by this group only
+# (every customer); the other salespeople read their own customers' figures
+# through res.partner.figures (report/res_partner_figures.py) and the
+# figure_* fields below.
+FIGURES_GROUP = "sale_customer_mgmt.group_customer_figures"
+# figure_* field -> the stored (or computed) figure field of res.partner
+FIGURE_FIELDS = {
+    "figure_score": "customer_score",
+    "figure_sales_12m": "tier_sales_12m",
+    "figure_sales_prev_12m": "tier_sales_prev_12m",
+    "figure_growth_pct": "tier_growth_pct",
+    "figure_margin_12m": "tier_margin_12m",
+    "figure_order_count_12m": "tier_order_count_12m",
+    "figure_paid_share": "tier_paid_share",
+    "figure_overdue_amount": "tier_overdue_amount",
+    "figure_avg_days_late": "tier_avg_days_late",
+    "figure_last_order_date": "tier_last_order_date",
+    "figure_lifetime_value": "lifetime_value",
+    "figure_breakdown_html": "tier_breakdown_html",
+    "figure_next_info": "tier_next_info",
+}
 # Fields a salesperson maintains by hand on their own customers.
 TIER_USER_FIELDS = {
     "tier_potential_rating",
@@ -79,6 +100,7 @@ class ResPartner(models.Model):
     customer_score = fields.Float(
         digits=(16, 2),
         readonly=True,
+        groups=FIGURES_GROUP,
         aggregator="avg",
         help="Weighted score 0-100 of the five criteria.",
     )
@@ -105,29 +127,81 @@ class ResPartner(models.Model):
         "last run is shown in the settings.",
     )
     # Sub-scores (0-100)
-    tier_score_purchase = fields.Float(string="Purchase Volume Score", readonly=True)
-    tier_score_profit = fields.Float(string="Profitability Score", readonly=True)
-    tier_score_payment = fields.Float(string="Payment Safety Score", readonly=True)
-    tier_score_potential = fields.Float(string="Future Potential Score", readonly=True)
-    tier_score_cooperation = fields.Float(string="Cooperation Score", readonly=True)
+    tier_score_purchase = fields.Float(
+        string="Purchase Volume Score",
+        readonly=True,
+        groups=FIGURES_GROUP,
+    )
+    tier_score_profit = fields.Float(
+        string="Profitability Score",
+        readonly=True,
+        groups=FIGURES_GROUP,
+    )
+    tier_score_payment = fields.Float(
+        string="Payment Safety Score",
+        readonly=True,
+        groups=FIGURES_GROUP,
+    )
+    tier_score_potential = fields.Float(
+        string="Future Potential Score",
+        readonly=True,
+        groups=FIGURES_GROUP,
+    )
+    tier_score_cooperation = fields.Float(
+        string="Cooperation Score",
+        readonly=True,
+        groups=FIGURES_GROUP,
+    )
     # Raw values, company currency
     tier_sales_12m = fields.Monetary(
-        string="Sales (12 Months)", currency_field="currency_id", readonly=True
+        string="Sales (12 Months)",
+        currency_field="currency_id",
+        readonly=True,
+        groups=FIGURES_GROUP,
     )
     tier_sales_prev_12m = fields.Monetary(
-        string="Sales (Previous 12 Months)", currency_field="currency_id", readonly=True
+        string="Sales (Previous 12 Months)",
+        currency_field="currency_id",
+        readonly=True,
+        groups=FIGURES_GROUP,
     )
     tier_margin_12m = fields.Monetary(
-        string="Margin (12 Months)", currency_field="currency_id", readonly=True
+        string="Margin (12 Months)",
+        currency_field="currency_id",
+        readonly=True,
+        groups=FIGURES_GROUP,
     )
-    tier_order_count_12m = fields.Integer(string="Orders (12 Months)", readonly=True)
-    tier_paid_share = fields.Float(string="Paid Share (%)", readonly=True)
+    tier_order_count_12m = fields.Integer(
+        string="Orders (12 Months)",
+        readonly=True,
+        groups=FIGURES_GROUP,
+    )
+    tier_paid_share = fields.Float(
+        string="Paid Share (%)",
+        readonly=True,
+        groups=FIGURES_GROUP,
+    )
     tier_overdue_amount = fields.Monetary(
-        string="Overdue Receivables", currency_field="currency_id", readonly=True
+        string="Overdue Receivables",
+        currency_field="currency_id",
+        readonly=True,
+        groups=FIGURES_GROUP,
     )
-    tier_avg_days_late = fields.Float(string="Average Days Paid Late", readonly=True)
-    tier_growth_pct = fields.Float(string="Sales Growth (%)", readonly=True)
-    tier_last_order_date = fields.Date(string="Last Order", readonly=True)
+    tier_avg_days_late = fields.Float(
+        string="Average Days Paid Late",
+        readonly=True,
+        groups=FIGURES_GROUP,
+    )
+    tier_growth_pct = fields.Float(
+        string="Sales Growth (%)",
+        readonly=True,
+        groups=FIGURES_GROUP,
+    )
+    tier_last_order_date = fields.Date(
+        string="Last Order",
+        readonly=True,
+        groups=FIGURES_GROUP,
+    )
     tier_potential_rating = fields.Selection(
         RATING_SELECTION,
         string="Potential Rating",
@@ -173,15 +247,27 @@ class ResPartner(models.Model):
     lifetime_value = fields.Monetary(
         currency_field="currency_id",
         readonly=True,
+        groups=FIGURES_GROUP,
         help="Average annual gross margin x expected remaining years.",
     )
     tier_history_ids = fields.One2many(
-        "res.partner.tier.history", "partner_id", string="Tier History"
+        "res.partner.tier.history",
+        "partner_id",
+        string="Tier History",
+        groups="sale_customer_mgmt.group_customer_user,"
+        "sale_customer_mgmt.group_customer_figures",
     )
     tier_breakdown_html = fields.Html(
-        string="Score Breakdown", compute="_compute_tier_breakdown", sanitize=False
+        string="Score Breakdown",
+        compute="_compute_tier_breakdown",
+        sanitize=False,
+        groups=FIGURES_GROUP,
     )
-    tier_next_info = fields.Char(string="Next Tier", compute="_compute_tier_breakdown")
+    tier_next_info = fields.Char(
+        string="Next Tier",
+        compute="_compute_tier_breakdown",
+        groups=FIGURES_GROUP,
+    )
 
     # churn reason (customer analysis)
     churn_reason_id = fields.Many2one(
@@ -196,7 +282,94 @@ class ResPartner(models.Model):
     customer_visit_count = fields.Integer(
         string="Visit Count",
         compute="_compute_customer_visit_count",
-        groups="sale_customer_mgmt.group_customer_accountant",
+        groups="sale_customer_mgmt.group_customer_user",
+    )
+
+    # The same figures for the salespeople, customer by customer: computed
+    # for the current user, they hold the figures of the customers whose row
+    # of res.partner.figures the user may read (own customers, the team's for
+    # a team leader: that model's record rules decide) and are empty for the
+    # others (figures_visible is then False). The views show the stored
+    # fields above to the figure roles (sortable, summed) and these to the
+    # other salespeople; service agents get neither.
+    figures_visible = fields.Boolean(
+        compute="_compute_figures_shown",
+        groups="sale_customer_mgmt.group_customer_user",
+        help="You may see this customer's sales, margin and score figures.",
+    )
+    figure_score = fields.Float(
+        string="Score",
+        digits=(16, 2),
+        compute="_compute_figures_shown",
+        groups="sale_customer_mgmt.group_customer_user",
+        help="Weighted score 0-100 of the five criteria.",
+    )
+    figure_sales_12m = fields.Monetary(
+        string="12-Month Sales",
+        currency_field="currency_id",
+        compute="_compute_figures_shown",
+        groups="sale_customer_mgmt.group_customer_user",
+    )
+    figure_sales_prev_12m = fields.Monetary(
+        string="Previous 12-Month Sales",
+        currency_field="currency_id",
+        compute="_compute_figures_shown",
+        groups="sale_customer_mgmt.group_customer_user",
+    )
+    figure_growth_pct = fields.Float(
+        string="Growth (%)",
+        compute="_compute_figures_shown",
+        groups="sale_customer_mgmt.group_customer_user",
+    )
+    figure_margin_12m = fields.Monetary(
+        string="12-Month Margin",
+        currency_field="currency_id",
+        compute="_compute_figures_shown",
+        groups="sale_customer_mgmt.group_customer_user",
+    )
+    figure_order_count_12m = fields.Integer(
+        string="12-Month Orders",
+        compute="_compute_figures_shown",
+        groups="sale_customer_mgmt.group_customer_user",
+    )
+    figure_paid_share = fields.Float(
+        string="Share Paid (%)",
+        compute="_compute_figures_shown",
+        groups="sale_customer_mgmt.group_customer_user",
+    )
+    figure_overdue_amount = fields.Monetary(
+        string="Overdue Amount",
+        currency_field="currency_id",
+        compute="_compute_figures_shown",
+        groups="sale_customer_mgmt.group_customer_user",
+    )
+    figure_avg_days_late = fields.Float(
+        string="Days Paid Late (Average)",
+        compute="_compute_figures_shown",
+        groups="sale_customer_mgmt.group_customer_user",
+    )
+    figure_last_order_date = fields.Date(
+        string="Last Order Date",
+        compute="_compute_figures_shown",
+        groups="sale_customer_mgmt.group_customer_user",
+    )
+    figure_lifetime_value = fields.Monetary(
+        string="Customer Lifetime Value",
+        currency_field="currency_id",
+        compute="_compute_figures_shown",
+        groups="sale_customer_mgmt.group_customer_user",
+        help="Average annual gross margin x expected remaining years.",
+    )
+    figure_breakdown_html = fields.Html(
+        string="Tier Breakdown",
+        compute="_compute_figures_shown",
+        sanitize=False,
+        groups="sale_customer_mgmt.group_customer_user",
+    )
+    figure_next_info = fields.Char(
+        string="To the Next Tier",
+        compute="_compute_figures_shown",
+        groups="sale_customer_mgmt.group_customer_user",
     )
 
     @api.depends(
@@ -314,6 +487,30 @@ class ResPartner(models.Model):
             tier=target.display_name,
             threshold=format(threshold, "g"),
         )
+
+    @api.depends("commercial_partner_id", *FIGURE_FIELDS.values())
+    @api.depends_context("uid", "company", "lang")
+    def _compute_figures_shown(self):
+        commercial = self.commercial_partner_id
+        # the record rules of res.partner.figures decide, for this user
+        visible = self.env["res.partner.figures"].search(
+            [("id", "in", commercial.ids)], order="id"
+        )
+        # sudo: the user may see these customers' figures (checked just above
+        # through the rules of res.partner.figures); the stored fields are
+        # restricted to the roles that see every customer
+        values = {
+            source.id: {
+                fname: source[source_fname]
+                for fname, source_fname in FIGURE_FIELDS.items()
+            }
+            for source in commercial.browse(visible.ids).sudo()
+        }
+        for partner in self:
+            shown = values.get(partner.commercial_partner_id.id)
+            partner.figures_visible = bool(shown)
+            for fname in FIGURE_FIELDS:
+                partner[fname] = shown[fname] if shown else False
 
     def init(self):
         res = super().init()
@@ -511,9 +708,8 @@ class ResPartner(models.Model):
         partner; a single ``UPDATE ... FROM unnest(...)`` keeps the number of
         queries independent of the batch size. Rows whose values are already
         the stored ones are left alone: the daily run rewrites only what
-        changed (a partner row carries some 30 indexes). The fields are plain
-        readonly fields owned by this engine (no compute depends on them) and
-        the cache is invalidated right after.
+        changed (a partner row carries some 30 indexes). The statement leaves
+        the database as ``write()`` would (see ``_write_tier_rows``).
 
         :return: ids of the commercial partners whose figures changed
         """
@@ -527,20 +723,25 @@ class ResPartner(models.Model):
             for tier in tiers.sorted(lambda t: (t.sequence, t.id))
         ]
         stored_names = [name for name, __ in TIER_STORE_COLUMNS]
-        current = {
-            row[0]: row
-            for row in self.env.execute_query(
-                SQL(
-                    "SELECT %s, tier_locked, tier_scored_date IS NOT NULL "
-                    "FROM res_partner WHERE id = ANY(%s)",
-                    SQL(", ").join(SQL.identifier(name) for name in stored_names),
-                    list(results),
-                )
-            )
-        }
         n_stored = len(stored_names)
+        # the partners scored and every row the UPDATE below may rewrite
+        # (the contacts): their current values tell which fields change where
+        current, families = {}, {}
+        for row in self.env.execute_query(
+            SQL(
+                "SELECT %s, tier_locked, tier_scored_date IS NOT NULL, "
+                "commercial_partner_id FROM res_partner "
+                "WHERE id = ANY(%s) OR commercial_partner_id = ANY(%s)",
+                SQL(", ").join(SQL.identifier(name) for name in stored_names),
+                list(results),
+                list(results),
+            )
+        ):
+            if row[0] in results:
+                current[row[0]] = row
+            families.setdefault(row[-1], []).append(row)
         now = fields.Datetime.now()
-        columns = {name: [] for name, __ in TIER_STORE_COLUMNS}
+        updates = []
         tier_changes = {}
         for partner_id, result in results.items():
             if partner_id not in current:  # deleted meanwhile
@@ -549,7 +750,7 @@ class ResPartner(models.Model):
             old_tier_id = stored[STORED_INDEX["customer_tier_id"]]
             last_change = stored[STORED_INDEX["tier_last_change_date"]]
             card_type = stored[STORED_INDEX["card_type"]]
-            locked, scored = stored[n_stored:]
+            locked, scored = stored[n_stored : n_stored + 2]
             if locked:
                 new_tier_id = old_tier_id
             elif result["is_prospect"]:
@@ -593,49 +794,101 @@ class ResPartner(models.Model):
             )
             if scored and values == stored[:n_stored]:
                 continue  # the daily run mostly finds nothing new
+            updates.append((values, families.get(partner_id, [])))
+        if not updates:
+            return []
+        self._write_tier_rows(updates, now)
+        if tier_changes:
+            self._log_tier_changes(tier_changes, company, cause, now)
+        return [values[0] for values, __ in updates]
+
+    @api.model
+    def _write_tier_rows(self, updates, now):
+        """Write the engine's values in one ``UPDATE ... FROM unnest(...)``
+        and leave the database as ``write()`` would: the rows rewritten get
+        ``write_date`` and ``write_uid``, and the ORM is told which fields
+        changed on which rows (``modified()``, before and after the statement
+        as ``write()`` does), so that stored fields depending on them on any
+        model (the SLA policy and deadlines of the customer's tickets follow
+        the tier) are recomputed in this transaction, in batch, at the next
+        flush. No field written here is tracked: a tier change is told in the
+        chatter by the note of ``_log_tier_changes``.
+
+        :param updates: ``[(values, rows)]``: the values of
+            ``TIER_STORE_COLUMNS`` for a commercial partner, and the current
+            rows (the same columns first) of the partners rewritten with
+            them, the commercial partner and its contacts
+        """
+        stored_names = [name for name, __ in TIER_STORE_COLUMNS]
+        n_stored = len(stored_names)
+        columns = {name: [] for name in stored_names}
+        changed = {}  # {field name: ids of the rows where its value changes}
+        rewritten = []
+        for values, rows in updates:
             for name, value in zip(stored_names, values, strict=True):
                 columns[name].append(value)
-        if not columns["id"]:
-            return []
+            for row in rows:
+                rewritten.append(row[0])
+                for name, old, new in zip(
+                    stored_names[1:], row[1:n_stored], values[1:], strict=True
+                ):
+                    if old != new:
+                        changed.setdefault(name, []).append(row[0])
         arrays = SQL(", ").join(
             SQL("%s::" + sql_type + "[]", columns[name])
             for name, sql_type in TIER_STORE_COLUMNS
         )
-        targets = [name for name, __ in TIER_STORE_COLUMNS[1:]]
+        targets = stored_names[1:]
         assignments = SQL(", ").join(
             SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
             for name in targets
         )
+        # as write(): what depends on the current value of a relation is
+        # looked up before the change too
+        for name, ids in changed.items():
+            if self.pool.is_modifying_relations(self._fields[name]):
+                self.browse(ids).modified([name], before=True)
         self.env.execute_query(
             SQL(
                 """
                 UPDATE res_partner p
-                   SET %(assignments)s, tier_scored_date = %(now)s
+                   SET %(assignments)s, tier_scored_date = %(now)s,
+                       write_date = %(write_date)s, write_uid = %(uid)s
                   FROM unnest(%(arrays)s) AS v(%(names)s)
                  WHERE p.commercial_partner_id = v.id
                 """,
                 assignments=assignments,
                 now=now,
+                write_date=self.env.cr.now(),
+                uid=self.env.uid,
                 arrays=arrays,
                 names=SQL(", ").join(SQL.identifier(name) for name in stored_names),
             )
         )
-        self.invalidate_model(targets + ["tier_scored_date"])
-        if tier_changes:
-            self._log_tier_changes(tier_changes, company, cause, now)
-        return columns["id"]
+        log_fields = ["tier_scored_date", "write_date", "write_uid"]
+        # the database holds newer values than any cache: nothing to flush
+        self.invalidate_model(targets + log_fields, flush=False)
+        # one call per field, on the rows where it changed: the tickets of a
+        # customer whose score alone changed are not recomputed; a field that
+        # no stored field depends on costs no query
+        for name, ids in changed.items():
+            self.browse(ids).modified([name])
+        self.browse(rewritten).modified(log_fields)
 
     @api.model
     def _log_tier_changes(self, tier_changes, company, cause, now):
         """History line for every tier change ``{partner_id: (old tier id,
         new tier id, score)}``; a chatter note when an existing tier changed
         (a first assignment is in the history only: after an installation it
-        would post a note on every customer at once)."""
+        would post a note on every customer at once). The note stands for
+        tracking: no field the engine writes is tracked, and a tracking value
+        on the tier would repeat the note without its score and cause."""
         # One INSERT for the batch: the first run after an installation
         # logs every customer, and 20 000 ORM creates took 1.5 s. The history
-        # is an audit log written by the engine only (no computed field but
-        # the salesperson, set here); the caller's rights were checked by
-        # the public action.
+        # is an audit log written by the engine only; the statement fills
+        # every stored field (the salesperson, a related field, from the
+        # customer) and _tier_history_created tells the ORM what create()
+        # would. The caller's rights were checked by the public action.
         partner_ids, old_ids, new_ids, scores = [], [], [], []
         for partner_id, (old_tier_id, new_tier_id, score) in tier_changes.items():
             partner_ids.append(partner_id)
@@ -644,7 +897,7 @@ class ResPartner(models.Model):
             scores.append(round(score, 1))
         history = self.env["res.partner.tier.history"]
         history.flush_model()
-        self.env.execute_query(
+        rows = self.env.execute_query(
             SQL(
                 """
                 INSERT INTO res_partner_tier_history (
@@ -653,14 +906,16 @@ class ResPartner(models.Model):
                     create_uid, create_date, write_uid, write_date)
                 SELECT v.partner_id, %(company)s, %(now)s, v.old_tier_id,
                        v.new_tier_id, v.score, %(cause)s, %(uid)s, p.user_id,
-                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                       %(uid)s, %(stamp)s, %(uid)s, %(stamp)s
                   FROM unnest(%(partner_ids)s::int[], %(old_ids)s::int[],
                               %(new_ids)s::int[], %(scores)s::numeric[])
                        AS v(partner_id, old_tier_id, new_tier_id, score)
                   JOIN res_partner p ON p.id = v.partner_id
+             RETURNING id, partner_id
                 """,
                 company=company.id,
                 now=now,
+                stamp=self.env.cr.now(),
                 cause=cause,
                 uid=self.env.uid,
                 partner_ids=partner_ids,
@@ -669,8 +924,9 @@ class ResPartner(models.Model):
                 scores=scores,
             )
         )
-        history.invalidate_model()
-        self.invalidate_model(["tier_history_ids"])
+        history.invalidate_model(flush=False)
+        self.invalidate_model(["tier_history_ids"], flush=False)
+        self._tier_history_created(rows)
         tiers = self.env["res.partner.tier"].with_context(active_test=False)
         bodies = {
             partner_id: self._tier_change_body(
@@ -681,6 +937,45 @@ class ResPartner(models.Model):
         }
         if bodies:
             self.browse(list(bodies))._message_log_batch(bodies)
+
+    @api.model
+    def _tier_history_created(self, rows):
+        """Tell the ORM about the history lines the engine inserted, as
+        ``create()`` does: what depends on them is marked for recomputation,
+        and stored computed fields the statement did not fill are computed.
+
+        :param rows: ``[(id, partner_id)]`` returned by the statement; put in
+            the cache, as ``create()`` does, so that finding what depends on
+            the lines' customers reads nothing back
+        """
+        history = self.env["res.partner.tier.history"]
+        lines = history.browse([row[0] for row in rows])
+        self.env.cache.update(
+            lines, history._fields["partner_id"], [row[1] for row in rows]
+        )
+        inserted = {
+            "partner_id",
+            "company_id",
+            "date",
+            "old_tier_id",
+            "new_tier_id",
+            "score",
+            "cause",
+            "user_id",
+            "salesperson_id",
+            "create_uid",
+            "create_date",
+            "write_uid",
+            "write_date",
+        }
+        computed = [f for f in history._fields.values() if f.store and f.compute]
+        for field in computed:
+            if field.name not in inserted:
+                self.env.add_to_compute(field, lines)
+        with self.env.protecting(
+            [field for field in computed if field.name in inserted], lines
+        ):
+            lines.modified(inserted, create=True)
 
     def _tier_change_body(self, old_tier, new_tier, score, cause):
         causes = dict(
