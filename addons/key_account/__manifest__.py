@@ -28,7 +28,7 @@
         "views/res_config_settings_views.xml",
         "views/key_account_menus.xml",
     ],
-    "demo": ["demo/key_account_demo.xml", "demo/key_account_customer_demo.xml"],
+    "demo": ["demo/key_account_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "key_account/static/tests/tours/*.js",

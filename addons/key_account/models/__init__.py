@@ -13,3 +13,4 @@ from . import key_account_conflict
 from . import key_account_gift
 from . import res_partner
 from . import res_config_settings
+from . import key_account_demo

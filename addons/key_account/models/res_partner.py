@@ -14,7 +14,7 @@ from odoo.tools import SQL, float_compare
 from .res_config_settings import ka_get_param
 
 QUADRANTS = [
-    ("key", "Key Account"),
+    ("key", "Key"),
     ("develop", "Develop"),
     ("maintain", "Maintain"),
     ("opportunistic", "Opportunistic"),
@@ -30,6 +30,8 @@ KA_GROUP_MANAGER = "key_account.group_key_account_manager"
 # stored fields computed by the ORM, never written by users
 KA_COMPUTED_FIELDS = {
     "ka_quadrant",
+    "ka_attractiveness_level",
+    "ka_advantage_level",
     "ka_attractiveness_bucket",
     "ka_advantage_bucket",
     "ka_supplier_position",
@@ -152,9 +154,24 @@ class ResPartner(models.Model):
         string="Quadrant",
         compute="_compute_ka_quadrant",
         store=True,
-        help="High/high: key account; high attractiveness, low advantage: develop; "
+        help="High/high: key; high attractiveness, low advantage: develop; "
         "low attractiveness, high advantage: maintain; low/low: opportunistic. A "
         "score equal to the threshold counts as high.",
+    )
+    # the two axes of the selection matrix, labelled for the portfolio
+    ka_attractiveness_level = fields.Selection(
+        [("high", "High Attractiveness"), ("low", "Low Attractiveness")],
+        string="Attractiveness Level",
+        compute="_compute_ka_quadrant",
+        store=True,
+        help="Customer attractiveness at or above the quadrant threshold is high.",
+    )
+    ka_advantage_level = fields.Selection(
+        [("high", "High Advantage"), ("low", "Low Advantage")],
+        string="Advantage Level",
+        compute="_compute_ka_quadrant",
+        store=True,
+        help="Our relative advantage at or above the quadrant threshold is high.",
     )
     ka_supplier_importance = fields.Float(
         string="Our Importance to the Customer",
@@ -301,9 +318,13 @@ class ResPartner(models.Model):
                 or partner.ka_advantage
             ):
                 partner.ka_quadrant = False
+                partner.ka_attractiveness_level = False
+                partner.ka_advantage_level = False
                 continue
             high_attr = self._ka_is_high(partner.ka_attractiveness, threshold)
             high_adv = self._ka_is_high(partner.ka_advantage, threshold)
+            partner.ka_attractiveness_level = "high" if high_attr else "low"
+            partner.ka_advantage_level = "high" if high_adv else "low"
             if high_attr and high_adv:
                 partner.ka_quadrant = "key"
             elif high_attr:
@@ -941,9 +962,15 @@ class ResPartner(models.Model):
                 ("is_key_account", "=", True),
             ]
         )
-        for fname in ("ka_quadrant", "ka_supplier_position"):
+        fnames = [
+            "ka_quadrant",
+            "ka_attractiveness_level",
+            "ka_advantage_level",
+            "ka_supplier_position",
+        ]
+        for fname in fnames:
             self.env.add_to_compute(self._fields[fname], partners)
-        partners.flush_recordset(["ka_quadrant", "ka_supplier_position"])
+        partners.flush_recordset(fnames)
 
     ka_role = fields.Selection(
         [
@@ -982,11 +1009,13 @@ class ResPartner(models.Model):
     ka_stake = fields.Integer(
         string="Stake",
         copy=False,
+        aggregator="avg",
         help="0-10: how much the purchase decision matters to this person.",
     )
     ka_involvement = fields.Integer(
         string="Involvement",
         copy=False,
+        aggregator="avg",
         help="0-10: how much this person takes part in the purchase decision.",
     )
     ka_matrix_position = fields.Selection(

@@ -11,3 +11,4 @@ from . import test_query_count
 from . import test_cron_concurrency
 from . import test_report_pdf
 from . import test_integrity
+from . import test_demo_story

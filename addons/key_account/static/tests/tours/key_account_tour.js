@@ -36,7 +36,7 @@ registry.category("web_tour.tours").add("key_account_tour", {
         },
         {
             content: "The account lands in the key quadrant",
-            trigger: "div[name=ka_quadrant]:contains(Key Account)",
+            trigger: "div[name=ka_quadrant]:contains(Key)",
         },
         {
             content: "Confirm the last exit criterion",
