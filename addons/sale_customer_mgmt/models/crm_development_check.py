@@ -5,6 +5,8 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 
+from .res_users_prospect import MAX_POOL_TARGET
+
 CHECK_FIELDS = (
     "check_new_prospects",
     "check_contacted",
@@ -16,6 +18,7 @@ CHECK_FIELDS = (
 
 class CrmDevelopmentCheck(models.Model):
     _name = "crm.development.check"
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Prospect Development Check"
     _order = "date_from desc, user_id"
     _check_company_auto = True
@@ -83,6 +86,10 @@ class CrmDevelopmentCheck(models.Model):
             "The check period must end after it starts.",
         )
     ]
+
+    @api.constrains("min_new_prospects")
+    def _check_min_new_prospects(self):
+        self._scm_check_range(self, {"min_new_prospects": (0, MAX_POOL_TARGET)})
 
     @api.depends("user_id", "company_id", "date_from", "date_to", "min_new_prospects")
     def _compute_figures(self):

@@ -8,6 +8,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from .res_company import MAX_DAYS
+from .sale_customer_integrity_mixin import as_system
+
 # (money, authority, need) -> MAN class, numbered as in domain.md 1.3
 MAN_CLASSES = {
     (True, True, True): 1,
@@ -60,6 +63,15 @@ PROSPECT_SOURCES = [
     ("exhibition", "Exhibition"),
     ("other", "Other"),
 ]
+# a write of these may make a lead won, or change what a won dealer must have
+DEALER_FIELDS = {
+    "is_dealer",
+    "dealer_credit_evaluation",
+    "dealer_payment_term_id",
+    "dealer_contract_signed",
+    "dealer_technical_assistance",
+}
+DEALER_WON_TRIGGERS = {"stage_id", "probability", "active"} | DEALER_FIELDS
 SCORE_FIELDS_EXPLICIT = ("purify_profile_fit", "purify_competition", "purify_geography")
 SCORE_FIELDS_IMPLICIT = (
     "purify_growth",
@@ -71,7 +83,8 @@ SCORE_FIELDS_IMPLICIT = (
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "sale.customer.integrity.mixin"]
 
     # MAN qualification: each criterion is answered yes or no, or not known yet
     # (empty). The booleans of the contract say "yes" and are kept in step.
@@ -511,6 +524,14 @@ class CrmLead(models.Model):
                     )
                 )
 
+    @api.constrains(
+        *SCORE_FIELDS_EXPLICIT, *SCORE_FIELDS_IMPLICIT, "revisit_interval_days"
+    )
+    def _check_prospect_numbers(self):
+        bounds = dict.fromkeys(SCORE_FIELDS_EXPLICIT + SCORE_FIELDS_IMPLICIT, (0, 5))
+        bounds["revisit_interval_days"] = (0, MAX_DAYS)
+        self._scm_check_range(self, bounds)
+
     @api.constrains("heat_grade", "card_color")
     def _check_heat_grade(self):
         for lead in self:
@@ -522,26 +543,110 @@ class CrmLead(models.Model):
                     )
                 )
 
+    # The contact flag, the public pool flag and the regrade flag are
+    # read-only fields: the follow-up, the pool buttons and the crons set
+    # them, under the system token (sale_customer_integrity_mixin). A lead
+    # becomes won through the won button or a write of its stage or
+    # probability: the dealer checks of the button hold on every path.
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._scm_check_vals(vals)
+            self._check_stage_value(vals)
         vals_list = [self._man_answers_first(vals) for vals in vals_list]
         leads = super().create(vals_list)
+        if not self._scm_is_system():
+            # a default of the context (e.g. the public pool's menu) sets no
+            # flag on a lead that would contradict it
+            leads._check_pool_consistency()
+            if leads.filtered("is_contacted"):
+                leads._scm_check_vals({"is_contacted": True})
+        leads._get_won_leads()._check_dealer_ready()
         leads.filtered("heat_grade")._schedule_card_review()
         return leads
 
     def write(self, vals):
+        self._scm_check_vals(vals)
+        self._check_stage_value(vals)
         vals = self._man_answers_first(vals)
-        if (
-            vals.get("stage_id")
-            and self.env["crm.stage"].browse(vals["stage_id"]).is_won
-        ):
-            self._check_dealer_ready()
-        if "heat_grade" in vals or "date_deadline" in vals or "card_color" in vals:
-            vals = dict(vals, card_regrade_needed=False)
+        self._check_dealer_write(vals)
+        pooled = (
+            self.filtered("in_public_pool")
+            if vals.get("user_id") and not self._scm_is_system()
+            else self.browse()
+        )
         res = super().write(vals)
+        if pooled:
+            # a prospect given a salesperson leaves the pool, as when claimed
+            as_system(pooled).write({"in_public_pool": False})
+        if "heat_grade" in vals or "date_deadline" in vals or "card_color" in vals:
+            flagged = self.filtered("card_regrade_needed")
+            if flagged:
+                as_system(flagged).write({"card_regrade_needed": False})
         if "heat_grade" in vals or "card_color" in vals:
             self._schedule_card_review()
         return res
+
+    @api.model
+    def _check_stage_value(self, vals):
+        """Refuse a ``stage_id`` that is not the id of a stage (a text, a
+        list...) with a clear error, before the overrides (ours and crm's)
+        read it."""
+        if not isinstance(vals, dict) or not vals.get("stage_id"):
+            return
+        stage = vals["stage_id"]
+        if (
+            not isinstance(stage, int)
+            or isinstance(stage, bool)
+            or not self.env["crm.stage"].browse(stage).exists()
+        ):
+            raise ValidationError(
+                self.env._(
+                    "%(value)s is not a stage of the pipeline.", value=repr(stage)
+                )
+            )
+
+    def _check_dealer_write(self, vals):
+        """The dealer checks of the won button, before a write that makes a
+        lead won (its stage or probability) or changes what a won dealer
+        has: checked on the values the lead will have, so that nothing is
+        written when they fail."""
+        if DEALER_WON_TRIGGERS.isdisjoint(vals):
+            return
+        stage_won = None
+        if "stage_id" in vals:
+            # a stage id or empty (_check_stage_value)
+            stage_won = self.env["crm.stage"].browse(vals["stage_id"] or ()).is_won
+        probability = vals.get("probability")
+        if not isinstance(probability, int | float) or isinstance(probability, bool):
+            probability = None
+        for lead in self:
+            won_now = lead in lead._get_won_leads()
+            won_then = vals.get("active", lead.active) and (
+                (lead.stage_id.is_won if stage_won is None else stage_won)
+                or (lead.probability if probability is None else probability) >= 100
+            )
+            if won_then and (not won_now or not DEALER_FIELDS.isdisjoint(vals)):
+                lead._check_dealer_ready(vals)
+
+    def _get_won_leads(self):
+        """The leads of ``self`` that are won: a won stage or a probability of
+        100 (Odoo's won status), as the won button leaves them."""
+        return self.filtered(
+            lambda lead: lead.active
+            and (lead.stage_id.is_won or lead.probability >= 100)
+        )
+
+    def _check_pool_consistency(self):
+        pooled = self.filtered(lambda lead: lead.in_public_pool and lead.user_id)
+        if pooled:
+            raise ValidationError(
+                self.env._(
+                    "A prospect in the public pool has no salesperson: leave the "
+                    "salesperson empty or claim %(leads)s from the pool.",
+                    leads=", ".join(pooled.mapped("display_name")),
+                )
+            )
 
     def message_post(self, **kwargs):
         message = super().message_post(**kwargs)
@@ -598,7 +703,7 @@ class CrmLead(models.Model):
             )
         for lead in self:
             # the lead is unassigned: a salesperson may only claim, not edit freely
-            lead.write(
+            as_system(lead).write(
                 {
                     "user_id": self.env.user.id,
                     "in_public_pool": False,
@@ -630,7 +735,7 @@ class CrmLead(models.Model):
             )
         for lead in self:
             previous = lead.user_id
-            lead.write({"user_id": False, "in_public_pool": True})
+            as_system(lead).write({"user_id": False, "in_public_pool": True})
             lead.message_post(
                 body=self.env._(
                     "Released to the public pool by %(user)s (was %(previous)s).",
@@ -768,24 +873,31 @@ class CrmLead(models.Model):
             lambda lead: lead.last_followup_date != today or not lead.is_contacted
         )
         if todo:
-            todo.write({"last_followup_date": today, "is_contacted": True})
+            as_system(todo).write({"last_followup_date": today, "is_contacted": True})
 
-    def _get_dealer_missing(self):
+    def _get_dealer_missing(self, vals=None):
+        """What the dealer lacks, with ``vals`` about to be written."""
         self.ensure_one()
+        vals = vals or {}
+
+        def value(fname):
+            return vals[fname] if fname in vals else self[fname]
+
         missing = []
-        if not self.dealer_credit_evaluation:
+        if not value("dealer_credit_evaluation"):
             missing.append(self.env._("credit evaluation"))
-        if not self.dealer_payment_term_id:
+        if not value("dealer_payment_term_id"):
             missing.append(self.env._("payment terms"))
-        if not self.dealer_contract_signed:
+        if not value("dealer_contract_signed"):
             missing.append(self.env._("signed contract"))
-        if not self.dealer_technical_assistance:
+        if not value("dealer_technical_assistance"):
             missing.append(self.env._("technical assistance"))
         return missing
 
-    def _check_dealer_ready(self):
-        for lead in self.filtered("is_dealer"):
-            missing = lead._get_dealer_missing()
+    def _check_dealer_ready(self, vals=None):
+        vals = vals or {}
+        for lead in self.filtered(lambda lead: vals.get("is_dealer", lead.is_dealer)):
+            missing = lead._get_dealer_missing(vals)
             if missing:
                 raise UserError(
                     self.env._(
@@ -889,8 +1001,7 @@ class CrmLead(models.Model):
             ),
             batch_size,
         )
-        # write through super: our write() would clear the flag again
-        super(CrmLead, overdue).write({"card_regrade_needed": True})
+        as_system(overdue).write({"card_regrade_needed": True})
         overdue._schedule_card_review()
         remaining = max(total - len(overdue), 0)
         self.env["ir.cron"]._notify_progress(done=len(overdue), remaining=remaining)
@@ -913,7 +1024,10 @@ class CrmLead(models.Model):
             SQL(
                 "(company_id = %s AND last_followup_date < %s)",
                 company.id,
-                today - timedelta(days=company.prospect_public_pool_days),
+                today
+                - timedelta(
+                    days=int(company._get_customer_setting("prospect_public_pool_days"))
+                ),
             )
             for company in companies
         )
@@ -932,13 +1046,17 @@ class CrmLead(models.Model):
                     lead.id: self.env._(
                         "No follow-up for %(days)s days: returned to the public "
                         "pool (was %(user)s).",
-                        days=lead.company_id.prospect_public_pool_days,
+                        days=int(
+                            lead.company_id._get_customer_setting(
+                                "prospect_public_pool_days"
+                            )
+                        ),
                         user=lead.user_id.name,
                     )
                     for lead in leads
                 }
             )
-            leads.write({"user_id": False, "in_public_pool": True})
+            as_system(leads).write({"user_id": False, "in_public_pool": True})
         remaining = max(total - len(leads), 0)
         self.env["ir.cron"]._notify_progress(done=len(leads), remaining=remaining)
         return leads

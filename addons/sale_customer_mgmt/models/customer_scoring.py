@@ -193,7 +193,7 @@ class CustomerTierScoring(models.AbstractModel):
             d12=d12,
             d24=d24,
             today=today,
-            share=company.churn_category_min_share,
+            share=company._get_customer_setting("churn_category_min_share"),
         )
         return {row[0] for row in self.env.execute_query(query)}
 
@@ -205,21 +205,22 @@ class CustomerTierScoring(models.AbstractModel):
         """The company settings the scoring reads, as plain values: read once
         per batch instead of once per partner."""
         weights = weights or company._get_tier_weights()
+        setting = company._get_customer_setting
         return {
             "weights": weights,
             "total_weight": sum(weights.values()) or 1.0,
             "normalization": company.tier_normalization,
-            "cap_purchase": company.tier_cap_purchase,
-            "cap_profit": company.tier_cap_profit,
-            "late_days_cap": company.tier_late_days_cap or 1,
-            "default_interval": float(company.churn_default_interval or 1),
-            "interval_factor": company.churn_interval_factor,
-            "partial_drop": company.churn_partial_drop / 100.0,
-            "power_high_spend": company.purchase_power_high_spend,
-            "power_medium_spend": company.purchase_power_medium_spend,
-            "power_high_aov": company.purchase_power_high_aov,
-            "power_medium_aov": company.purchase_power_medium_aov,
-            "lifetime_years": company.lifetime_years,
+            "cap_purchase": setting("tier_cap_purchase"),
+            "cap_profit": setting("tier_cap_profit"),
+            "late_days_cap": setting("tier_late_days_cap") or 1,
+            "default_interval": float(setting("churn_default_interval") or 1),
+            "interval_factor": setting("churn_interval_factor"),
+            "partial_drop": setting("churn_partial_drop") / 100.0,
+            "power_high_spend": setting("purchase_power_high_spend"),
+            "power_medium_spend": setting("purchase_power_medium_spend"),
+            "power_high_aov": setting("purchase_power_high_aov"),
+            "power_medium_aov": setting("purchase_power_medium_aov"),
+            "lifetime_years": setting("lifetime_years"),
         }
 
     @api.model

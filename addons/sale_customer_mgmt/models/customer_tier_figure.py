@@ -37,6 +37,7 @@ from odoo.tools import SQL
 
 class CustomerTierFigure(models.Model):
     _name = "customer.tier.figure"
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Customer Tier Figures (Recompute Work List)"
     _log_access = False
     _order = "partner_id"

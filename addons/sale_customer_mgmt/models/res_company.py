@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .sale_customer_integrity_mixin import finite_or
+
 TIER_WEIGHT_FIELDS = (
     "tier_weight_purchase",
     "tier_weight_profit",
@@ -10,6 +12,28 @@ TIER_WEIGHT_FIELDS = (
     "tier_weight_potential",
     "tier_weight_cooperation",
 )
+# a weight is a share of the score: 0-100 each (the defaults add up to 100)
+MAX_TIER_WEIGHT = 100.0
+# day counts of the settings: at most ten years (date arithmetic stays valid)
+MAX_DAYS = 3650
+# the bounds of the numeric settings: {field: (low, high)}; None is open
+COMPANY_BOUNDS = {
+    "tier_cap_purchase": (0.0, None),
+    "tier_cap_profit": (0.0, None),
+    "tier_late_days_cap": (1, MAX_DAYS),
+    "purchase_power_high_spend": (0.0, None),
+    "purchase_power_medium_spend": (0.0, None),
+    "purchase_power_high_aov": (0.0, None),
+    "purchase_power_medium_aov": (0.0, None),
+    "churn_interval_factor": (1.0, 100.0),
+    "churn_default_interval": (1, MAX_DAYS),
+    "churn_partial_drop": (0.0, 100.0),
+    "churn_category_min_share": (0.0, 100.0),
+    "lifetime_years": (0.0, 100.0),
+    "prospect_pool_target": (0, 10000),
+    "prospect_public_pool_days": (1, MAX_DAYS),
+    "order_change_approval_amount": (0.0, None),
+}
 
 WEEKDAYS = [
     ("MON", "Monday"),
@@ -23,7 +47,8 @@ WEEKDAYS = [
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "sale.customer.integrity.mixin"]
 
     tier_weight_purchase = fields.Float(string="Weight: Purchase Volume", default=30.0)
     tier_weight_profit = fields.Float(string="Weight: Profitability", default=25.0)
@@ -162,10 +187,21 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("Customer tier weights cannot be negative.")
                 )
+            if any(weight > MAX_TIER_WEIGHT for weight in weights):
+                raise ValidationError(
+                    self.env._(
+                        "A customer tier weight is at most %(max)s.",
+                        max=MAX_TIER_WEIGHT,
+                    )
+                )
             if not any(weights):
                 raise ValidationError(
                     self.env._("At least one customer tier weight must be positive.")
                 )
+
+    @api.constrains(*COMPANY_BOUNDS)
+    def _check_customer_settings_range(self):
+        self._scm_check_range(self, COMPANY_BOUNDS)
 
     @api.constrains(
         "tier_cap_purchase",
@@ -196,17 +232,44 @@ class ResCompany(models.Model):
                     self.env._("The expected remaining years cannot be negative.")
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._scm_check_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._scm_check_vals(vals)
+        return super().write(vals)
+
     def _get_tier_thresholds(self):
-        """{tier_id: min_score} of this company's own thresholds."""
+        """{tier_id: min_score} of this company's own thresholds; a bad
+        stored value is left out (the tier's default applies)."""
         self.ensure_one()
-        return {line.tier_id.id: line.min_score for line in self.tier_threshold_ids}
+        thresholds = {}
+        for line in self.tier_threshold_ids:
+            score = finite_or(line.min_score, None, 0.0, 100.0)
+            if score is not None:
+                thresholds[line.tier_id.id] = score
+        return thresholds
 
     def _get_tier_weights(self):
+        """{criterion: weight}; a bad stored weight counts as its default,
+        and so do all of them when none is positive."""
         self.ensure_one()
-        return {
-            "purchase": self.tier_weight_purchase,
-            "profit": self.tier_weight_profit,
-            "payment": self.tier_weight_payment,
-            "potential": self.tier_weight_potential,
-            "cooperation": self.tier_weight_cooperation,
-        }
+        weights = {}
+        defaults = {}
+        for fname in TIER_WEIGHT_FIELDS:
+            criterion = fname.removeprefix("tier_weight_")
+            default = self._fields[fname].default(self)
+            defaults[criterion] = default
+            weights[criterion] = finite_or(self[fname], default, 0.0, MAX_TIER_WEIGHT)
+        return weights if any(weights.values()) else defaults
+
+    def _get_customer_setting(self, fname):
+        """A numeric setting of ours as read by the engine and the crons: its
+        default when the stored value is out of its bounds."""
+        self.ensure_one()
+        low, high = COMPANY_BOUNDS.get(fname, (None, None))
+        default = self._fields[fname].default(self)
+        return finite_or(self[fname], default, low, high)

@@ -1,10 +1,11 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _name = "res.config.settings"
+    _inherit = ["res.config.settings", "sale.customer.integrity.mixin"]
 
     tier_weight_purchase = fields.Float(
         related="company_id.tier_weight_purchase", readonly=False
@@ -87,6 +88,19 @@ class ResConfigSettings(models.TransientModel):
     order_change_approval_amount = fields.Monetary(
         related="company_id.order_change_approval_amount", readonly=False
     )
+
+    # the settings are the company's fields: checked here before the ORM (and
+    # res.config.settings.create, which converts the related values) reads
+    # them, and by the company's constraints where they are saved
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._scm_check_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._scm_check_vals(vals)
+        return super().write(vals)
 
     def _compute_tier_recompute_left(self):
         # sudo: the engine's work list is technical data (system-only ACL);

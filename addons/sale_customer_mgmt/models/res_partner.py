@@ -8,6 +8,7 @@ from odoo.tools import SQL, float_round
 from odoo.tools.sql import index_exists
 
 from .customer_scoring import CRITERIA
+from .sale_customer_integrity_mixin import as_system
 
 RATING_SELECTION = [
     ("0", "Not Rated"),
@@ -84,7 +85,8 @@ STORED_INDEX = {name: index for index, (name, __) in enumerate(TIER_STORE_COLUMN
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "sale.customer.integrity.mixin"]
 
     customer_tier_id = fields.Many2one(
         "res.partner.tier",
@@ -107,7 +109,7 @@ class ResPartner(models.Model):
     is_prospect = fields.Boolean(
         string="Prospect",
         readonly=True,
-        help="No confirmed order yet (潜在客户): the customer gets no tier.",
+        help="No confirmed order yet: the customer is a prospect and gets no tier.",
     )
     tier_locked = fields.Boolean(
         string="Tier Pinned",
@@ -206,15 +208,15 @@ class ResPartner(models.Model):
         RATING_SELECTION,
         string="Potential Rating",
         default="0",
-        help="Salesperson's view of the customer's future (未来性), 1-5 stars; "
+        help="Salesperson's view of the customer's future potential, 1-5 stars; "
         "blended 50/50 with the sales growth.",
     )
     tier_cooperation_rating = fields.Selection(
         RATING_SELECTION,
         string="Cooperation Rating",
         default="0",
-        help="Salesperson's rating of the cooperation (合作性), 1-5 stars; "
-        "service signals are blended in by their number of observations.",
+        help="Salesperson's rating of the cooperation, 1-5 stars; service "
+        "signals are blended in by their number of observations.",
     )
     purchase_power = fields.Selection(
         [("high", "High"), ("medium", "Medium"), ("low", "Low")],
@@ -225,7 +227,7 @@ class ResPartner(models.Model):
     customer_scale = fields.Selection(
         [("large", "Large"), ("medium", "Medium"), ("small", "Small")],
         string="Scale",
-        help="Size of the customer's enterprise (规模).",
+        help="Size of the customer's enterprise.",
     )
     card_type = fields.Selection(
         [("fixed", "Fixed"), ("attack", "Attack"), ("development", "Development")],
@@ -544,9 +546,21 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
+    # The engine-owned fields (tier, score and sub-scores, the figures, churn
+    # state, purchasing power, lifetime value, prospect flag, pin) are
+    # read-only fields: only the engine (SQL, see _store_tier_results), the
+    # crons and the pin/unpin buttons write them, under the system token
+    # (see sale_customer_integrity_mixin).
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._scm_check_vals(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
         if not self.env.su:
             self._check_tier_write_access(set(vals))
+        self._scm_check_vals(vals)
         res = super().write(vals)
         if {"tier_potential_rating", "tier_cooperation_rating"} & set(vals):
             self.commercial_partner_id.filtered("tier_scored_date")._recompute_tiers()
@@ -629,7 +643,7 @@ class ResPartner(models.Model):
                 for partner in partners
             ]
         )
-        partners.write(
+        as_system(partners).write(
             {
                 "tier_locked": False,
                 "tier_lock_reason": False,

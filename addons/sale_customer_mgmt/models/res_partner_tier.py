@@ -3,11 +3,16 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .sale_customer_integrity_mixin import SYSTEM_TOKEN, THRESHOLD_BATCH
+
+MAX_VISITS_PER_MONTH = 31
+
 
 class ResPartnerTier(models.Model):
     """Customer tier (客户等级) and the policy attached to it."""
 
     _name = "res.partner.tier"
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Customer Tier"
     _order = "sequence, min_score desc, id"
 
@@ -60,9 +65,19 @@ class ResPartnerTier(models.Model):
         for tier in self:
             tier.partner_count = mapped.get(tier.id, 0)
 
+    @api.constrains("visit_per_month", "min_score")
+    def _check_tier_numbers(self):
+        self._scm_check_range(
+            self,
+            {"visit_per_month": (0, MAX_VISITS_PER_MONTH), "min_score": (0.0, 100.0)},
+        )
+
     @api.constrains("min_score", "sequence", "active")
     def _check_thresholds_descending(self):
-        if self.env.context.get("tier_skip_threshold_check"):
+        # the range first: the search below flushes the values to the
+        # database, whose check would refuse them with a raw error
+        self._check_tier_numbers()
+        if self.env.context.get(THRESHOLD_BATCH) is SYSTEM_TOKEN:
             return
         self.search([])._validate_thresholds({})
 
@@ -72,7 +87,7 @@ class ResPartnerTier(models.Model):
         previous = None
         for tier in self.sorted(lambda t: (t.sequence, t.id)):
             score = thresholds.get(tier.id, tier.min_score)
-            if score < 0 or score > 100:
+            if not 0 <= score <= 100:  # NaN included
                 raise ValidationError(
                     self.env._(
                         "The threshold of tier %(tier)s must be between 0 and 100.",

@@ -7,6 +7,7 @@ class ResPartnerTierHistory(models.Model):
     """One line per tier change of a customer (客户等级变更记录)."""
 
     _name = "res.partner.tier.history"
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Customer Tier History"
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -30,7 +31,7 @@ class ResPartnerTierHistory(models.Model):
     )
     old_tier_id = fields.Many2one("res.partner.tier", string="Old Tier")
     new_tier_id = fields.Many2one("res.partner.tier", string="New Tier")
-    score = fields.Float(digits=(16, 1))
+    score = fields.Float(digits=(16, 2))
     cause = fields.Selection(
         [
             ("recompute", "Recompute"),

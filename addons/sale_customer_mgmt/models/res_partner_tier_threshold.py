@@ -2,11 +2,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from .sale_customer_integrity_mixin import SYSTEM_TOKEN, THRESHOLD_BATCH
+
 
 class ResPartnerTierThreshold(models.Model):
     """A company's own threshold for a tier (overrides the tier's default)."""
 
     _name = "res.partner.tier.threshold"
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Customer Tier Threshold per Company"
     _order = "company_id, sequence, id"
     _check_company_auto = True
@@ -32,9 +35,14 @@ class ResPartnerTierThreshold(models.Model):
         ),
     ]
 
+    @api.constrains("min_score")
+    def _check_min_score(self):
+        self._scm_check_range(self, {"min_score": (0.0, 100.0)})
+
     @api.constrains("company_id", "tier_id", "min_score")
     def _check_thresholds_descending(self):
-        if self.env.context.get("tier_skip_threshold_check"):
+        self._check_min_score()
+        if self.env.context.get(THRESHOLD_BATCH) is SYSTEM_TOKEN:
             return
         tiers = self.env["res.partner.tier"].search([])
         for company in self.company_id:

@@ -7,12 +7,17 @@ from dateutil import relativedelta as rd
 from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
+from .sale_customer_integrity_mixin import finite_or
+
+MAX_POOL_TARGET = 10000
+
 WEEKDAY_CODES = {"MON": rd.MO, "TUE": rd.TU, "WED": rd.WE, "THU": rd.TH, "FRI": rd.FR}
 WEEKDAY_CODES.update({"SAT": rd.SA, "SUN": rd.SU})
 
 
 class ResUsers(models.Model):
-    _inherit = "res.users"
+    _name = "res.users"
+    _inherit = ["res.users", "sale.customer.integrity.mixin"]
 
     prospect_pool_target = fields.Integer(
         string="Own Prospect Pool Target",
@@ -41,11 +46,30 @@ class ResUsers(models.Model):
             ["__count"],
         )
         counts = {user.id: count for user, count in data}
-        default_target = self.env.company.prospect_pool_target
+        default_target = int(
+            self.env.company._get_customer_setting("prospect_pool_target")
+        )
         for user in self:
             user.prospect_pool_count = counts.get(user.id, 0)
-            target = user.prospect_pool_target or default_target
+            target = (
+                int(finite_or(user.prospect_pool_target, 0, 0, MAX_POOL_TARGET))
+                or default_target
+            )
             user.prospect_pool_shortfall = max(target - user.prospect_pool_count, 0)
+
+    @api.constrains("prospect_pool_target")
+    def _check_prospect_pool_target(self):
+        self._scm_check_range(self, {"prospect_pool_target": (0, MAX_POOL_TARGET)})
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._scm_check_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._scm_check_vals(vals)
+        return super().write(vals)
 
     @api.model
     def _get_development_day_rrule(self, company):

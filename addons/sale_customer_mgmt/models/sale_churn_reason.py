@@ -1,12 +1,13 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SaleChurnReason(models.Model):
     """Why a customer stopped buying (客户流失原因)."""
 
     _name = "sale.churn.reason"
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Customer Churn Reason"
     _order = "sequence, id"
 
@@ -30,6 +31,10 @@ class SaleChurnReason(models.Model):
             "The reference share must be between 0 and 100.",
         ),
     ]
+
+    @api.constrains("reference_share")
+    def _check_reference_share(self):
+        self._scm_check_range(self, {"reference_share": (0.0, 100.0)})
 
     def _compute_partner_count(self):
         data = (

@@ -5,6 +5,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_is_zero
 
+from .res_company import MAX_DAYS
+from .sale_customer_integrity_mixin import as_system
+
 INSTALMENT_STATES = [
     ("pending", "Pending"),
     ("partial", "Partially Paid"),
@@ -26,7 +29,7 @@ class SaleCollectionPlan(models.Model):
 
     _name = "sale.collection.plan"
     _description = "Collection Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sale.customer.integrity.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -275,6 +278,7 @@ class SaleCollectionPlan(models.Model):
 
 class SaleCollectionPlanLine(models.Model):
     _name = "sale.collection.plan.line"
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Collection Plan Instalment"
     _order = "plan_id, date_due, sequence, id"
     _check_company_auto = True
@@ -427,6 +431,12 @@ class SaleCollectionPlanLine(models.Model):
         positive = operator in ("=", "in")
         return [("id", "in" if positive else "not in", [row[0] for row in rows])]
 
+    @api.constrains("percentage", "reminder_days")
+    def _check_line_numbers(self):
+        self._scm_check_range(
+            self, {"percentage": (0.0, 100.0), "reminder_days": (0, MAX_DAYS)}
+        )
+
     @api.constrains("amount", "percentage", "amount_type", "plan_id")
     def _check_plan_totals(self):
         for plan in self.plan_id:
@@ -555,7 +565,7 @@ class SaleCollectionPlanLine(models.Model):
         remaining = max(total - len(batch), 0)
         # Paid instalments need no reminder: mark them so they are not revisited.
         done = batch.filtered(lambda line: line.state == "done")
-        done.write({"reminder_sent": True, "overdue_reminder_sent": True})
+        as_system(done).write({"reminder_sent": True, "overdue_reminder_sent": True})
         activity_type = self.env.ref(
             "sale_customer_mgmt.mail_activity_type_collection",
             raise_if_not_found=False,
@@ -595,8 +605,8 @@ class SaleCollectionPlanLine(models.Model):
             activity_vals.append(vals)
         if activity_vals:
             self.env["mail.activity"].create(activity_vals)
-        due_soon.write({"reminder_sent": True})
+        as_system(due_soon).write({"reminder_sent": True})
         # An overdue reminder supersedes the before-due one.
-        overdue.write({"reminder_sent": True, "overdue_reminder_sent": True})
+        as_system(overdue).write({"reminder_sent": True, "overdue_reminder_sent": True})
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
         return remaining

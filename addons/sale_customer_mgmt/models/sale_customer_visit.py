@@ -3,6 +3,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+# the states a visit may move to from each state (buttons and writes alike):
+# a done visit stays done (it counts in the plans and followed a prospect
+# up); a cancelled one may be planned again
+VISIT_TRANSITIONS = {
+    "planned": ("done", "cancelled"),
+    "done": (),
+    "cancelled": ("planned",),
+}
 PURPOSE_FIELDS = (
     "purpose_introduce",
     "purpose_reason",
@@ -15,7 +23,7 @@ PURPOSE_FIELDS = (
 class SaleCustomerVisit(models.Model):
     _name = "sale.customer.visit"
     _description = "Customer Visit"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sale.customer.integrity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -181,21 +189,47 @@ class SaleCustomerVisit(models.Model):
         return visits
 
     def write(self, vals):
+        if "state" in vals:
+            self._check_state_change(vals["state"])
         res = super().write(vals)
         if vals.get("state") == "done":
             self._followup_leads()
+            self.activity_ids.action_feedback()
+        elif vals.get("state") == "cancelled":
+            self.activity_ids.unlink()
         return res
+
+    def _check_state_change(self, new_state):
+        """Planned visits are done or cancelled; cancelled ones planned
+        again; a done visit stays done."""
+        states = dict(self._fields["state"]._description_selection(self.env))
+        for visit in self:
+            if new_state == visit.state:
+                continue
+            if not isinstance(new_state, str) or new_state not in VISIT_TRANSITIONS.get(
+                visit.state, ()
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(visit)s cannot go from %(old)s to %(new)s: a planned "
+                        "visit is done or cancelled, a cancelled one may be "
+                        "planned again, and a done visit stays done.",
+                        visit=visit.display_name,
+                        old=states.get(visit.state, visit.state),
+                        new=states.get(new_state, str(new_state))
+                        if isinstance(new_state, str)
+                        else str(new_state),
+                    )
+                )
 
     def action_done(self):
         if self.filtered(lambda v: v.state != "planned"):
             raise UserError(self.env._("Only planned visits can be marked as done."))
         self.write({"state": "done"})
-        self.activity_ids.action_feedback()
         return True
 
     def action_cancel(self):
         self.write({"state": "cancelled"})
-        self.activity_ids.unlink()
         return True
 
     def action_reset_to_planned(self):

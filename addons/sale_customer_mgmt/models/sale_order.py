@@ -4,9 +4,27 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.sql import create_index
 
+from .sale_customer_integrity_mixin import as_system
+
+# Context key of the order-change watch: the orders whose total an outer
+# call (an order write with line commands) is already watching, so that the
+# line overrides inside it do not log the same change twice. Its value is a
+# Python object, which no RPC client can send.
+ORDER_CHANGE_WATCH = "sale_customer_mgmt_order_change_watch"
+
+
+class OrderChangeWatch:
+    """Value of ``ORDER_CHANGE_WATCH``: the ids of the watched orders."""
+
+    __slots__ = ("order_ids",)
+
+    def __init__(self, order_ids):
+        self.order_ids = frozenset(order_ids)
+
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "sale.customer.integrity.mixin"]
 
     collection_plan_ids = fields.One2many(
         "sale.collection.plan", "order_id", string="Collection Plans"
@@ -159,25 +177,23 @@ class SaleOrder(models.Model):
                 )
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._scm_check_vals(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
-        if self.env.context.get("skip_order_change_check"):
-            return super().write(vals)
-        watched = self.filtered(
-            lambda o: o.state == "sale" and o.company_id.order_change_approval
-        )
-        before = {order.id: order.amount_total for order in watched}
-        res = super().write(vals)
-        if watched:
-            watched._check_order_change(before)
+        self._scm_check_vals(vals)
+        orders, before, ctx = self._order_change_watch()
+        res = super(SaleOrder, self.with_context(**ctx)).write(vals)
+        orders._check_order_change(before)
         return res
 
     def action_confirm(self):
         res = super().action_confirm()
-        enabled = self.filtered(lambda o: o.company_id.order_change_approval)
-        for order in enabled:
-            order.with_context(
-                skip_order_change_check=True
-            ).approved_amount = order.amount_total
+        for order in self.filtered(lambda o: o.company_id.order_change_approval):
+            as_system(order).approved_amount = order.amount_total
         return res
 
     def _create_invoices(self, grouped=False, final=False, date=None):
@@ -201,15 +217,36 @@ class SaleOrder(models.Model):
             self.date_order or fields.Date.context_today(self),
         )
 
-    def _check_order_change(self, before):
-        """Log each change of the total; ask approval above the threshold."""
-        is_manager = self.env.user.has_group(
-            "sale_customer_mgmt.group_customer_manager"
+    def _order_change_watch(self):
+        """Start watching the total of the confirmed orders of ``self``
+        under approval that no outer call watches yet.
+
+        :return: (orders, ``{order id: total before}``, context for the
+            calls made while watching)
+        """
+        watch = self.env.context.get(ORDER_CHANGE_WATCH)
+        watched = watch.order_ids if isinstance(watch, OrderChangeWatch) else set()
+        orders = self.filtered(
+            lambda o: o.id not in watched
+            and o.state == "sale"
+            and o.company_id.order_change_approval
         )
+        before = {order.id: order.amount_total for order in orders}
+        ctx = {ORDER_CHANGE_WATCH: OrderChangeWatch(set(watched) | set(orders.ids))}
+        return orders, before, ctx
+
+    def _check_order_change(self, before):
+        """Log each change of the total; ask approval above the threshold.
+
+        Four eyes: a change above the threshold waits for a sales manager
+        other than the one who made it, whoever made it (a manager's own
+        change included); a change within the threshold needs no approval.
+        """
         # sudo: salespeople only read the change log; the log and its state are
-        # written here, as the consequence of their order change
+        # written here, as the consequence of their order change (the change
+        # keeps the user who made it: sudo keeps the uid)
         changes = self.env["sale.order.change"].sudo()
-        for order in self:
+        for order in self.exists():
             old_total = before[order.id]
             if not order.currency_id.compare_amounts(order.amount_total, old_total):
                 continue
@@ -235,7 +272,7 @@ class SaleOrder(models.Model):
                 ),
             }
             pending.filtered(lambda c: c.state == "to_approve").state = "cancelled"
-            if exceeds and not is_manager:
+            if exceeds:
                 change = changes.create(vals)
                 order.message_post(
                     body=self.env._(
@@ -247,15 +284,41 @@ class SaleOrder(models.Model):
                 )
                 continue
             changes.create(
-                dict(
-                    vals,
-                    state="approved",
-                    approver_id=self.env.uid if exceeds else False,
-                    decision_date=fields.Datetime.now(),
-                )
+                dict(vals, state="approved", decision_date=fields.Datetime.now())
             )
             if pending:
                 pending.filtered(lambda c: c.state == "rejected").state = "cancelled"
-            order.with_context(
-                skip_order_change_check=True
-            ).approved_amount = order.amount_total
+            as_system(order).approved_amount = order.amount_total
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    # Line changes count: a line created, changed or deleted on a confirmed
+    # order under approval changes its total as an order write does, and
+    # goes through the same approval (sale.order._check_order_change).
+    @api.model_create_multi
+    def create(self, vals_list):
+        order_ids = {
+            vals["order_id"]
+            for vals in vals_list
+            if isinstance(vals.get("order_id"), int)
+            and not isinstance(vals["order_id"], bool)
+        }
+        orders = self.env["sale.order"].browse(order_ids).exists()
+        orders, before, ctx = orders._order_change_watch()
+        lines = super(SaleOrderLine, self.with_context(**ctx)).create(vals_list)
+        orders._check_order_change(before)
+        return lines.with_env(self.env)
+
+    def write(self, vals):
+        orders, before, ctx = self.order_id._order_change_watch()
+        res = super(SaleOrderLine, self.with_context(**ctx)).write(vals)
+        orders._check_order_change(before)
+        return res
+
+    def unlink(self):
+        orders, before, ctx = self.order_id._order_change_watch()
+        res = super(SaleOrderLine, self.with_context(**ctx)).unlink()
+        orders._check_order_change(before)
+        return res

@@ -1,11 +1,25 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Changes of the total of confirmed orders, and their approval.
+
+A change record is written by the system only: ``sale.order`` (and its
+lines) log it when the total of a confirmed order changes, and the Approve
+and Reject buttons decide it, recording who and when. A user never creates
+or writes one by hand, not even a sales manager (``state = 'approved'``
+written directly would leave no approver, date nor approved amount on the
+order). Four eyes: whoever made the change (``user_id``) may not decide on
+it; another sales manager does.
+"""
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from .sale_customer_integrity_mixin import as_system
 
 
 class SaleOrderChange(models.Model):
     _name = "sale.order.change"
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Confirmed Order Change"
     _order = "id desc"
     _check_company_auto = True
@@ -47,17 +61,42 @@ class SaleOrderChange(models.Model):
         for change in self:
             change.amount_difference = change.amount_after - change.amount_before
 
+    @api.model
+    def _scm_system_fields(self):
+        # every field: the log and its decision are the system's
+        return set(self._fields) - set(models.MAGIC_COLUMNS)
+
+    def _scm_check_vals(self, vals):
+        if not self._scm_is_system():
+            raise AccessError(
+                self.env._(
+                    "Order changes are recorded by the system when a confirmed "
+                    "order's total changes, and decided with the Approve and "
+                    "Reject buttons; they cannot be created or edited by hand."
+                )
+            )
+        return super()._scm_check_vals(vals)
+
     def _check_manager(self):
         if not self.env.user.has_group("sale_customer_mgmt.group_customer_manager"):
             raise UserError(
                 self.env._("Only a sales manager can approve or reject order changes.")
+            )
+        own = self.filtered(lambda c: c.user_id == self.env.user)
+        if own:
+            raise UserError(
+                self.env._(
+                    "You made the change of %(orders)s: another sales manager "
+                    "approves or rejects it.",
+                    orders=", ".join(own.order_id.mapped("name")),
+                )
             )
 
     def action_approve(self):
         self._check_manager()
         if self.filtered(lambda c: c.state != "to_approve"):
             raise UserError(self.env._("Only pending changes can be approved."))
-        self.write(
+        as_system(self).write(
             {
                 "state": "approved",
                 "approver_id": self.env.uid,
@@ -65,7 +104,7 @@ class SaleOrderChange(models.Model):
             }
         )
         for change in self:
-            change.order_id.approved_amount = change.amount_after
+            as_system(change.order_id).approved_amount = change.amount_after
             change.order_id.message_post(
                 body=self.env._(
                     "Order change approved by %(user)s: total %(before)s → %(after)s.",
@@ -81,7 +120,7 @@ class SaleOrderChange(models.Model):
         self._check_manager()
         if self.filtered(lambda c: c.state != "to_approve"):
             raise UserError(self.env._("Only pending changes can be rejected."))
-        self.write(
+        as_system(self).write(
             {
                 "state": "rejected",
                 "approver_id": self.env.uid,

@@ -10,7 +10,7 @@ from odoo.exceptions import ValidationError
 class SaleTarget(models.Model):
     _name = "sale.target"
     _description = "Sales Target"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "sale.customer.integrity.mixin"]
     _order = "date_from desc, target_type, id"
     _check_company_auto = True
 
@@ -165,6 +165,17 @@ class SaleTarget(models.Model):
                 set(ranking[key]), key=lambda t: (-t.achievement_rate, t.id)
             )
             target.rank = ordered.index(target) + 1 if target in ordered else 0
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        for target in self:
+            if target.currency_id.compare_amounts(target.amount, 0.0) <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The target amount of %(target)s must be positive.",
+                        target=target.display_name,
+                    )
+                )
 
     @api.constrains(
         "user_id", "team_id", "date_from", "date_to", "target_type", "company_id"

@@ -166,9 +166,10 @@ class TestAnalysisReports(CustomerAnalysisCommon):
             ],
             [("2026-01-01", 2, 1, 50.0, 50.0, 1000.0)],
         )
-        # Lifetime value lost: the current lifetime value of the churned customers.
-        self.customer_a.lifetime_value = 5000.0
-        self.customer_b.lifetime_value = 1234.0
+        # Lifetime value lost: the current lifetime value of the churned customers
+        # (set as the engine would: the field is system-written)
+        self.customer_a.sudo().lifetime_value = 5000.0
+        self.customer_b.sudo().lifetime_value = 1234.0
         [(ltv_lost,)] = report._read_group(
             domain + [("period_type", "=", "quarter")], [], ["lifetime_value_lost:sum"]
         )

@@ -43,10 +43,15 @@ class TestCrmProspect(TransactionCase):
         # explicit: 9 of 15 points; implicit: 20 of 25 points
         self.assertAlmostEqual(lead.explicit_value_score, 60.0)
         self.assertAlmostEqual(lead.implicit_value_score, 80.0)
+        # refused with a clear message before the database's own check
+        with self.assertRaises(ValidationError):
+            lead.purify_growth = 6
+        self.assertEqual(lead.purify_growth, 5)
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
             with self.env.cr.savepoint():
-                lead.purify_growth = 6
-                lead.flush_recordset()
+                self.env.cr.execute(
+                    "UPDATE crm_lead SET purify_growth = 6 WHERE id = %s", [lead.id]
+                )
 
     def test_followup_decision_revisit_frequency(self):
         lead = self.Lead.create({"name": "Revisit me"})

@@ -4,9 +4,11 @@ import random
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from lxml import etree
 
 from odoo import fields
 from odoo.tests import TransactionCase
+from odoo.tools.safe_eval import safe_eval
 
 from ..models.sale_customer_demo import CUSTOMER_PROFILES, DEMO_SEED
 
@@ -274,3 +276,159 @@ class TestDemoStory(TransactionCase):
         self.assertTrue(lost and all(lost.mapped("lost_reason_id")))
         won = leads.filtered(lambda lead: lead.stage_id.is_won)
         self.assertTrue(won.order_ids, "won opportunities lead to confirmed orders")
+
+
+class TestDemoScreens(TransactionCase):
+    """What the demo admin and the demo users see first: every menu of ours
+    opens on records, no two menus share a name, managers open on their scope,
+    the demo company is Chinese."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.has_demo = bool(
+            cls.env.ref(f"{MODULE}.res_partner_hengli_demo", raise_if_not_found=False)
+        )
+        cls.admin = cls.env.ref("base.user_admin")
+        data = cls.env["ir.model.data"].search(
+            [("module", "=", MODULE), ("model", "=", "ir.ui.menu")]
+        )
+        cls.menus = cls.env["ir.ui.menu"].browse(data.mapped("res_id")).exists()
+
+    def _action_dict(self, action, user):
+        """The action a menu opens for ``user``, as the web client gets it."""
+        if action._name == "ir.actions.server":
+            return action.with_user(user).run()
+        return action.sudo().read()[0]
+
+    def _eval(self, value, default=None):
+        """A domain or context of an action, evaluated as the web client does."""
+        if isinstance(value, str) and value:
+            return safe_eval(value, self.env["ir.actions.actions"]._get_eval_context())
+        return value or ({} if default is None else default)
+
+    def test_no_two_menus_share_a_name(self):
+        names = self.menus.mapped("name")
+        self.assertGreater(len(names), 20)
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        self.assertFalse(duplicates, "menus of ours with the same name")
+
+    def test_every_menu_opens_on_records(self):
+        if not self.has_demo:
+            return
+        visible = self.env["ir.ui.menu"].with_user(self.admin)._visible_menu_ids()
+        opened = []
+        for menu in self.menus.filtered(lambda m: m.action and m.id in visible):
+            action = self._action_dict(menu.action, self.admin)
+            if action.get("type") != "ir.actions.act_window":
+                continue
+            model = self.env[action["res_model"]].with_user(self.admin)
+            if action.get("target") == "new" or model._transient:
+                continue  # a wizard (what-if), not a list
+            if model._name == "sale.product.turnover.report" and (
+                "stock.move" not in self.env
+            ):
+                continue  # turnover needs inventory data: the stock module
+            domain = self._eval(action.get("domain"), [])
+            self.assertGreater(
+                model.search_count(domain), 0, f"{menu.complete_name} opens empty"
+            )
+            opened.append(menu.complete_name)
+        self.assertGreater(len(opened), 20)
+
+    def test_managers_open_on_their_scope(self):
+        if not self.has_demo:
+            return
+        salesperson = self.env.ref(f"{MODULE}.user_salesman_lina_demo")
+        manager = self.env.ref(f"{MODULE}.user_sales_manager_demo")
+        visits = self.env.ref(f"{MODULE}.sale_customer_visit_action_open")
+        pipeline = self.env.ref("crm.action_your_pipeline")
+        for action, my_filter in (
+            (visits, "search_default_my_visits"),
+            (pipeline, "search_default_assigned_to_me"),
+        ):
+            for user in (self.admin, manager):
+                context = self._eval(self._action_dict(action, user)["context"])
+                self.assertNotIn(my_filter, context, user.login)
+            context = self._eval(self._action_dict(action, salesperson)["context"])
+            self.assertTrue(context.get(my_filter), action.name)
+        # what the manager's first screen shows: every visit of both teams
+        domain = self._eval(self._action_dict(visits, manager).get("domain"), [])
+        visible = self.env["sale.customer.visit"].with_user(manager).search(domain)
+        self.assertGreater(len(visible.user_id), 1)
+
+    def test_demo_company_is_chinese(self):
+        if not self.has_demo:
+            return
+        company = self.env.ref("base.main_company")
+        self.assertEqual(company.country_id, self.env.ref("base.cn"))
+        self.assertTrue(company.street and company.city and company.zip)
+        for text in (company.name, company.city):
+            self.assertTrue(any("\u4e00" <= char <= "\u9fff" for char in text), text)
+
+    def test_demo_users(self):
+        if not self.has_demo:
+            return
+        accountant = self.env.ref(f"{MODULE}.user_accountant_demo")
+        self.assertTrue(accountant.has_group(f"{MODULE}.group_customer_accountant"))
+        self.assertFalse(accountant.has_group("sales_team.group_sale_salesman"))
+        teams = self.env.ref(f"{MODULE}.crm_team_east_demo") | self.env.ref(
+            f"{MODULE}.crm_team_south_demo"
+        )
+        self.assertTrue(all(teams.mapped("member_ids")))
+        for user in teams.member_ids | teams.user_id | accountant:
+            self.assertTrue(
+                all("\u4e00" <= char <= "\u9fff" for char in user.name), user.login
+            )
+
+    def test_most_customers_are_not_flagged(self):
+        if not self.has_demo:
+            return
+        customers = self.env["res.partner"]
+        for key, profile in CUSTOMER_PROFILES.items():
+            if profile not in ("prospect", "quotation_only"):
+                customers |= self.env.ref(f"{MODULE}.res_partner_{key}_demo")
+        flagged = customers.filtered(
+            lambda p: p.churn_state in ("at_risk", "partial", "lost")
+        )
+        # the story has customers at risk, but most customers buy as usual
+        self.assertTrue(flagged)
+        self.assertLess(len(flagged), len(customers) / 2, flagged.mapped("name"))
+
+    def test_screens_read_well(self):
+        # the MAN analysis groups its rows by a labelled class, not a number
+        action = self.env.ref(f"{MODULE}.crm_lead_action_man_analysis")
+        rows = self._eval(action.context)["pivot_row_groupby"]
+        field = self.env["crm.lead"]._fields[rows[0]]
+        self.assertEqual(field.type, "selection")
+        labels = dict(field._description_selection(self.env))
+        self.assertTrue(labels["1"].startswith("1 MAN"), labels["1"])
+        # one score, one format: same digits wherever it is shown
+        digits = {
+            self.env[model]._fields[fname].get_digits(self.env)
+            for model, fname in (
+                ("res.partner", "customer_score"),
+                ("res.partner", "figure_score"),
+                ("res.partner.figures", "customer_score"),
+                ("res.partner.tier.history", "score"),
+            )
+        }
+        self.assertEqual(len(digits), 1, digits)
+        arch = self.env["res.partner"].get_views([(False, "form")])["views"]["form"][
+            "arch"
+        ]
+        for node in etree.fromstring(arch).xpath(
+            "//field[@name='customer_score' or @name='figure_score']"
+        ):
+            self.assertFalse(node.get("widget"), "the score is a number, not a %")
+        # the integrated order list fits a 1440 px screen: ten columns at most
+        arch = self.env["sale.order.integrated.report"].get_views([(False, "list")])[
+            "views"
+        ]["list"]["arch"]
+        columns = [
+            node
+            for node in etree.fromstring(arch).xpath("/list/field")
+            if node.get("optional") != "hide"
+            and node.get("column_invisible") not in ("1", "True")
+        ]
+        self.assertLessEqual(len(columns), 10, [c.get("name") for c in columns])

@@ -110,13 +110,26 @@ class TestOrderApproval(TransactionCase):
         self.assertFalse(order.order_change_blocked)
         self.assertEqual(order.approved_amount, 500.0)
 
-    def test_manager_change_approved_at_once(self):
+    def test_manager_change_needs_another_manager(self):
+        """Four eyes: a sales manager's own change above the threshold waits
+        for another sales manager, as a salesperson's does."""
         self.company.write(
             {"order_change_approval": True, "order_change_approval_amount": 100.0}
+        )
+        other_manager = new_test_user(
+            self.env, login="appr_manager_2", groups="sales_team.group_sale_manager"
         )
         order = self._confirmed_order().with_user(self.manager)
         self._set_qty(order, 40)
         change = order.order_change_ids
+        self.assertEqual(change.state, "to_approve")
+        self.assertEqual(change.user_id, self.manager)
+        self.assertEqual(order.approved_amount, 500.0)
+        self.assertTrue(order.order_change_blocked)
+        with self.assertRaisesRegex(UserError, "another sales manager"):
+            change.with_user(self.manager).action_approve()
+        self.assertEqual(change.state, "to_approve")
+        change.with_user(other_manager).action_approve()
         self.assertEqual(change.state, "approved")
-        self.assertEqual(change.approver_id, self.manager)
+        self.assertEqual(change.approver_id, other_manager)
         self.assertEqual(order.approved_amount, 2000.0)

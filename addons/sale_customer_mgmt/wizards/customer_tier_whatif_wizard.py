@@ -5,11 +5,15 @@ from collections import Counter
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from ..models.res_company import MAX_TIER_WEIGHT
+from ..models.sale_customer_integrity_mixin import SYSTEM_TOKEN, THRESHOLD_BATCH
+
 
 class CustomerTierWhatifWizard(models.TransientModel):
     """Preview a new weight/threshold policy before applying it."""
 
     _name = "customer.tier.whatif.wizard"
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Customer Tier What-If"
 
     company_id = fields.Many2one(
@@ -29,6 +33,22 @@ class CustomerTierWhatifWizard(models.TransientModel):
     previewed = fields.Boolean()
     moved_count = fields.Integer(string="Customers Changing Tier")
     customer_count = fields.Integer(string="Customers Scored")
+
+    @api.constrains(
+        "weight_purchase",
+        "weight_profit",
+        "weight_payment",
+        "weight_potential",
+        "weight_cooperation",
+    )
+    def _check_weight_range(self):
+        self._scm_check_range(
+            self,
+            dict.fromkeys(
+                (f"weight_{criterion}" for criterion in self._get_weights()),
+                (0.0, MAX_TIER_WEIGHT),
+            ),
+        )
 
     @api.model
     def default_get(self, fields_list):
@@ -72,6 +92,12 @@ class CustomerTierWhatifWizard(models.TransientModel):
         if any(weight < 0 for weight in weights.values()):
             raise ValidationError(
                 self.env._("Customer tier weights cannot be negative.")
+            )
+        if any(weight > MAX_TIER_WEIGHT for weight in weights.values()):
+            raise ValidationError(
+                self.env._(
+                    "A customer tier weight is at most %(max)s.", max=MAX_TIER_WEIGHT
+                )
             )
         if not any(weights.values()):
             raise ValidationError(
@@ -141,14 +167,11 @@ class CustomerTierWhatifWizard(models.TransientModel):
         # the company's own thresholds: validated as a whole by the policy
         # check above and by the constraint after the last line is written
         lines = {line.tier_id: line for line in company.tier_threshold_ids}
-        threshold_model = self.env["res.partner.tier.threshold"].with_context(
-            tier_skip_threshold_check=True
-        )
+        batch = {THRESHOLD_BATCH: SYSTEM_TOKEN}
+        threshold_model = self.env["res.partner.tier.threshold"].with_context(**batch)
         for line in self.threshold_ids:
             if line.tier_id in lines:
-                lines[line.tier_id].with_context(
-                    tier_skip_threshold_check=True
-                ).min_score = line.min_score
+                lines[line.tier_id].with_context(**batch).min_score = line.min_score
             else:
                 threshold_model.create(
                     {
@@ -168,6 +191,7 @@ class CustomerTierWhatifWizard(models.TransientModel):
 
 class CustomerTierWhatifThreshold(models.TransientModel):
     _name = "customer.tier.whatif.threshold"
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Customer Tier What-If Threshold"
     _order = "sequence, id"
 
@@ -178,9 +202,14 @@ class CustomerTierWhatifThreshold(models.TransientModel):
     sequence = fields.Integer(related="tier_id.sequence")
     min_score = fields.Float(string="Minimum Score")
 
+    @api.constrains("min_score")
+    def _check_min_score(self):
+        self._scm_check_range(self, {"min_score": (0.0, 100.0)})
+
 
 class CustomerTierWhatifResult(models.TransientModel):
     _name = "customer.tier.whatif.result"
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Customer Tier What-If Move"
 
     wizard_id = fields.Many2one(

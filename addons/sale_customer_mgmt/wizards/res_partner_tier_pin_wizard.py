@@ -3,6 +3,8 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models.sale_customer_integrity_mixin import as_system
+
 
 class ResPartnerTierPinWizard(models.TransientModel):
     """Pin (锁定) the tier of customers with a reason."""
@@ -44,8 +46,9 @@ class ResPartnerTierPinWizard(models.TransientModel):
                 ("id", "not in", partners.ids),
             ]
         )
-        contacts.write({"customer_tier_id": self.tier_id.id})
-        partners.write(
+        # the tier and the pin are system-written: this button owns them
+        as_system(contacts).write({"customer_tier_id": self.tier_id.id})
+        as_system(partners).write(
             {
                 "customer_tier_id": self.tier_id.id,
                 "tier_locked": True,
