@@ -52,8 +52,17 @@ class ServiceGenerator:
             xmlid: env.ref(f"helpdesk_mgmt.helpdesk_ticket_stage_{xmlid}").id
             for xmlid in ("new", "in_progress", "done")
         }
-        policy_default = env.ref("after_sales.sla_policy_default")
-        policy_urgent = env.ref("after_sales.sla_policy_urgent")
+        # the loop's SLAs of the data (helpdesk_mgmt_sla); the generated
+        # tickets carry their deadlines in clock hours (no SLA lines)
+        sla = {
+            name: env.ref(f"after_sales.sla_{name}").hours
+            for name in (
+                "response_standard",
+                "resolution_standard",
+                "response_urgent",
+                "resolution_urgent",
+            )
+        }
         # members[team_index * per_team + member_index], team by team
         per_team = STAFF // TEAMS
         members = [user.id for team in teams for user in team.user_ids.sorted("id")]
@@ -145,7 +154,7 @@ class ServiceGenerator:
                 resolution_hours, reopen_count, feedback_rating, feedback_channel,
                 no_feedback_reason, visit_user_id, is_complaint, complaint_type,
                 complaint_user_id, complaint_escalated, is_defector_interview,
-                is_satisfaction_survey, sla_policy_id, sla_response_deadline,
+                is_satisfaction_survey, sla_response_deadline,
                 sla_resolution_deadline, sla_response_warning_date,
                 sla_resolution_warning_date, sla_response_warned,
                 sla_resolution_warned, sla_response_breached,
@@ -198,7 +207,7 @@ class ServiceGenerator:
                    CASE WHEN d.r_cpl < 0.03 AND d.state <> 'received'
                         THEN (%(members)s::int[])[1 + d.member_pos] END,
                    d.r_cpl < 0.04, false, false,
-                   s.policy, d.received + s.resp * interval '1 hour',
+                   d.received + s.resp * interval '1 hour',
                    d.received + s.res * interval '1 hour',
                    d.received + s.resp * 0.8 * interval '1 hour',
                    d.received + s.res * 0.8 * interval '1 hour',
@@ -213,9 +222,7 @@ class ServiceGenerator:
               FROM bench_td d
               JOIN res_partner p ON p.id = d.partner_id
               JOIN LATERAL (
-                   SELECT CASE WHEN d.prio = '3' THEN %(urgent)s
-                               ELSE %(default)s END AS policy,
-                          CASE WHEN d.prio = '3' THEN %(urgent_resp)s
+                   SELECT CASE WHEN d.prio = '3' THEN %(urgent_resp)s
                                ELSE %(default_resp)s END AS resp,
                           CASE WHEN d.prio = '3' THEN %(urgent_res)s
                                ELSE %(default_res)s END AS res) s ON true
@@ -231,12 +238,10 @@ class ServiceGenerator:
                 "progress": stages["in_progress"],
                 "new": stages["new"],
                 "uid": env.uid,
-                "urgent": policy_urgent.id,
-                "default": policy_default.id,
-                "urgent_resp": policy_urgent.response_hours,
-                "urgent_res": policy_urgent.resolution_hours,
-                "default_resp": policy_default.response_hours,
-                "default_res": policy_default.resolution_hours,
+                "urgent_resp": sla["response_urgent"],
+                "urgent_res": sla["resolution_urgent"],
+                "default_resp": sla["response_standard"],
+                "default_res": sla["resolution_standard"],
             },
         )
         cr.execute("ANALYZE helpdesk_ticket")
@@ -316,9 +321,10 @@ def evaluation_sql(env, staff, date_from, date_to):
                 SELECT t.user_id, count(*) AS n,
                        avg(t.first_response_hours) AS resp,
                        avg(t.resolution_hours) AS res,
-                       count(*) FILTER (WHERE t.sla_policy_id IS NOT NULL) AS sla_n,
                        count(*) FILTER (
-                           WHERE t.sla_policy_id IS NOT NULL
+                           WHERE t.sla_resolution_deadline IS NOT NULL) AS sla_n,
+                       count(*) FILTER (
+                           WHERE t.sla_resolution_deadline IS NOT NULL
                              AND NOT COALESCE(t.sla_response_breached, false)
                              AND NOT COALESCE(t.sla_resolution_breached, false))
                            AS sla_ok,

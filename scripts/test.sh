@@ -82,7 +82,7 @@ trap cleanup EXIT
 # -- 4. (started in the background now, judged at the end) Odoo's own suites of the modules we
 # extend: crm and sale_crm (crm.lead), sale, sale_management and sale_margin (sale.order, the
 # partner's sales figures), helpdesk_mgmt (helpdesk.ticket, teams)
-PEER_MODULES="crm,sale_crm,sale,sale_management,sale_margin,helpdesk_mgmt"
+PEER_MODULES="crm,sale_crm,sale,sale_management,sale_margin,helpdesk_mgmt,helpdesk_mgmt_sla,helpdesk_mgmt_rating"
 PEER_KNOWN="$CM_ROOT/.ci/peer-known-failures.txt"
 PEER_PID=""
 run_peer_odoo() {

@@ -133,7 +133,8 @@ class TestKeyAccountComplaint(CrossAddonCase):
         ticket.user_id = self.agent
         ticket.action_after_sales_start()
         ticket.action_after_sales_resolve()
-        ticket._after_sales_apply_feedback(1, "Still noisy", "link")
+        request = ticket._after_sales_request_ratings()
+        ticket.rating_apply(1, rating=request, feedback="Still noisy")
         self.assertEqual(ticket.loop_state, "in_progress")  # reopened
         account.action_recompute_tier()
         self.assertAlmostEqual(account.tier_score_cooperation, 48.0)

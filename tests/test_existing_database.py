@@ -27,7 +27,11 @@ from odoo.tools import config
 
 from .lifecycle.runner import DATA, Lifecycle, odoo_run
 
-DEPENDENCIES = "account,helpdesk_mgmt,sale_crm,sale_management,sale_margin"
+# the customer runs OCA's helpdesk with its SLA and rating modules already
+DEPENDENCIES = (
+    "account,helpdesk_mgmt,helpdesk_mgmt_sla,helpdesk_mgmt_rating,sale_crm,"
+    "sale_management,sale_margin"
+)
 ADDONS = ["sale_customer_mgmt", "key_account", "after_sales"]
 
 

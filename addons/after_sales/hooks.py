@@ -29,3 +29,13 @@ def post_init_hook(env):
 
 def uninstall_hook(env):
     drop_indexes(env, FOREIGN_INDEXES)
+    # The loop's SLAs are helpdesk_mgmt_sla's records, which the tickets'
+    # SLA lines refer to (and keep, as the history of what each ticket was
+    # measured against): they stay, archived (without the loop's priority
+    # and tier criteria they would apply to every ticket of their teams),
+    # and are no longer this addon's data.
+    own = env["ir.model.data"].search(
+        [("module", "=", "after_sales"), ("model", "=", "helpdesk.sla")]
+    )
+    env["helpdesk.sla"].browse(own.mapped("res_id")).exists().active = False
+    own.unlink()

@@ -8,13 +8,41 @@ from odoo.http import request
 from odoo.tools.misc import get_lang
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.rating.controllers.main import Rating
+
+
+def _usable_rating(token):
+    """The rating request of a loop ticket whose access token is ``token``
+    and that can still be answered, or an empty recordset."""
+    # sudo: the customer is not logged in; the unguessable, single-use,
+    # expiring token is the authorisation (checked by _after_sales_is_usable)
+    Rating = request.env["rating.rating"].sudo()
+    if not token or not isinstance(token, str):
+        return Rating
+    rating = Rating.search(
+        [("access_token", "=", token), ("res_model", "=", "helpdesk.ticket")],
+        limit=1,
+    )
+    return rating if rating and rating._after_sales_is_usable() else Rating
+
+
+class AfterSalesRating(Rating):
+    def _get_rating_and_record(self, token):
+        """Odoo's own rating pages (/rate/...) refuse the used, expired or
+        replaced requests of loop tickets, as the loop's feedback form does."""
+        rating, record = super()._get_rating_and_record(token)
+        if (
+            rating.res_model == "helpdesk.ticket"
+            and record.loop_enabled
+            and not _usable_rating(token)
+        ):
+            raise NotFound()
+        return rating, record
 
 
 class AfterSalesFeedbackController(http.Controller):
     def _get_token(self, token):
-        # sudo: the customer is not logged in; the unguessable, single-use,
-        # expiring token is the authorisation (checked by _get_valid)
-        return request.env["after.sales.feedback.token"].sudo()._get_valid(token)
+        return _usable_rating(token)
 
     def _render(self, template, values, partner=None, status=200):
         lang = (partner and partner.lang) or get_lang(request.env).code
@@ -41,7 +69,7 @@ class AfterSalesFeedbackController(http.Controller):
             return self._render_invalid()
         return self._render(
             "after_sales.feedback_form_page",
-            {"token": record.token, "ticket": record.ticket_id},
+            {"token": record.access_token, "ticket": self._ticket(record)},
             partner=record.partner_id,
         )
 
@@ -65,16 +93,25 @@ class AfterSalesFeedbackController(http.Controller):
         if not 1 <= rating <= 5:
             return self._render(
                 "after_sales.feedback_form_page",
-                {"token": record.token, "ticket": record.ticket_id, "error": True},
+                {
+                    "token": record.access_token,
+                    "ticket": self._ticket(record),
+                    "error": True,
+                },
                 partner=record.partner_id,
                 status=400,
             )
-        record._consume(rating, comment)
+        ticket = self._ticket(record)
+        ticket.rating_apply(rating, rating=record, feedback=comment or False)
         return self._render(
             "after_sales.feedback_thanks_page",
-            {"ticket": record.ticket_id},
+            {"ticket": ticket},
             partner=record.partner_id,
         )
+
+    def _ticket(self, rating):
+        # sudo: as _get_token
+        return request.env["helpdesk.ticket"].sudo().browse(rating.res_id)
 
 
 class AfterSalesPortal(CustomerPortal):
@@ -95,10 +132,6 @@ class AfterSalesPortal(CustomerPortal):
             raise Forbidden()
         if ticket.loop_state != "resolved":
             return request.redirect(f"/my/ticket/{ticket_id}")
-        # sudo: portal users cannot create tokens; access was checked above
-        token = (
-            request.env["after.sales.feedback.token"]
-            .sudo()
-            ._create_for_ticket(ticket.sudo(), channel="portal")
-        )
-        return request.redirect(f"/after_sales/feedback/{token.token}")
+        # sudo: portal users cannot make rating requests; access was checked
+        rating = ticket.sudo()._after_sales_request_ratings(channel="portal")
+        return request.redirect(f"/after_sales/feedback/{rating.access_token}")

@@ -1,5 +1,7 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+import math
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
@@ -7,6 +9,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
+
+from .system_write import as_system, check_system_fields
 
 # component -> (config key, default weight)
 WEIGHTS = {
@@ -19,6 +23,24 @@ WEIGHTS = {
     "complaint": ("weight_complaint", 10.0),
 }
 GRADES = [(85.0, "a"), (70.0, "b"), (55.0, "c"), (0.0, "d")]
+# "High rating, low repurchase" thresholds: config key -> (default, min, max)
+REPURCHASE_THRESHOLDS = {
+    "repurchase_rating_min": (4.0, 1.0, 5.0),
+    "repurchase_share_min": (50.0, 0.0, 100.0),
+}
+# What happened after the period: refreshed on confirmed evaluations too,
+# the score, rank and grade do not depend on it.
+REPURCHASE_FIELDS = {
+    "repurchase_customer_count",
+    "repurchase_count",
+    "repurchase_rate",
+    "repurchase_date_to",
+    "repurchase_pending",
+    "repurchase_signal",
+}
+RATED_CHANNELS = ("link", "portal")
+
+_logger = logging.getLogger(__name__)
 
 
 class AfterSalesEvaluation(models.Model):
@@ -29,11 +51,25 @@ class AfterSalesEvaluation(models.Model):
     ``m`` and prior weight ``C`` (settings), so a few ratings cannot top the
     ranking. Only ratings given by the customer (link or portal) exist on
     tickets, so only those count.
+
+    Ratings held against repurchase (评分与复购): the *rated customers* are
+    the commercial partners of the tickets the user handled (``user_id``)
+    that the customer rated in the period (``date_feedback``, set by every
+    rating, the low ones that reopen the ticket included). The repurchase
+    share is the part of them with a confirmed sale order (``state`` sale)
+    in the same company in the *following period*: as many days as the
+    evaluated period, from the day after ``date_to``. While that period is
+    not over, the share covers its elapsed part and ``repurchase_pending``
+    is set; the figures are refreshed by every recompute, and on confirmed
+    evaluations by *Refresh Repurchase* (they are not part of the score).
+    ``repurchase_signal`` flags a high smoothed rating (>= a setting,
+    default 4.0) next to a low share (< a setting, default 50 %) only once
+    the following period is over; before that it is "pending".
     """
 
     _name = "after.sales.evaluation"
     _description = "After-Sales Staff Evaluation"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "after.sales.number.mixin"]
     _order = "date_from desc, rank, id"
     _check_company_auto = True
 
@@ -74,6 +110,49 @@ class AfterSalesEvaluation(models.Model):
         string="Smoothed Rating", readonly=True, aggregator="avg", digits=(16, 3)
     )
     complaint_count = fields.Integer(string="Complaints", readonly=True)
+    repurchase_customer_count = fields.Integer(
+        string="Rated Customers",
+        readonly=True,
+        help="Customers of the tickets handled by the employee that the customer "
+        "rated in the period.",
+    )
+    repurchase_count = fields.Integer(
+        string="Customers Who Bought Again",
+        readonly=True,
+        help="Rated customers with a confirmed sale order in the following period.",
+    )
+    repurchase_rate = fields.Float(
+        string="Repurchase (%)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 2),
+        help="Share of the rated customers who bought again in the following "
+        "period (as long as the evaluated period, starting the day after it).",
+    )
+    repurchase_date_to = fields.Date(
+        string="Repurchase Period Ends",
+        readonly=True,
+        help="Last day of the following period in which repurchases are counted.",
+    )
+    repurchase_pending = fields.Boolean(
+        readonly=True,
+        help="The following period is not over yet: the repurchase share covers "
+        "its elapsed part only.",
+    )
+    repurchase_signal = fields.Selection(
+        [
+            ("none", "No Rated Customer"),
+            ("pending", "Pending"),
+            ("ok", "Consistent"),
+            ("alert", "High Rating, Low Repurchase"),
+        ],
+        string="Rating vs Repurchase",
+        readonly=True,
+        help="High Rating, Low Repurchase: the smoothed rating reaches the "
+        "configured level while the share of rated customers who bought again "
+        "stays below the configured share. Pending: that could still happen, "
+        "the following period is not over.",
+    )
     score = fields.Float(readonly=True, aggregator="avg", digits=(16, 2))
     rank = fields.Integer(readonly=True, aggregator="min")
     grade = fields.Selection(
@@ -105,9 +184,30 @@ class AfterSalesEvaluation(models.Model):
                     self.env._("The evaluation period ends before it starts.")
                 )
 
+    @api.model
+    def _system_fields(self):
+        """The evaluation's figures, score, rank, grade and state: computed
+        or set by its actions only."""
+        return {
+            name
+            for name, field in self._fields.items()
+            if field.readonly
+            and field.store
+            and not field.compute
+            and name not in models.MAGIC_COLUMNS
+            and name != "display_name"
+        }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_system_fields(self, vals, self._system_fields())
+        return super().create(vals_list)
+
     def write(self, vals):
+        check_system_fields(self, vals, self._system_fields())
         if self.filtered(lambda e: e.state == "confirmed") and (
-            vals.keys() - {"note", "state"}
+            vals.keys() - {"note", "state"} - REPURCHASE_FIELDS
         ):
             raise UserError(self.env._("A confirmed evaluation cannot be changed."))
         return super().write(vals)
@@ -138,12 +238,31 @@ class AfterSalesEvaluation(models.Model):
         if self.filtered(lambda e: e.state != "draft"):
             raise UserError(self.env._("Only draft evaluations can be confirmed."))
         self.action_compute()
-        self.write({"state": "confirmed"})
+        as_system(self).write({"state": "confirmed"})
         return True
 
     def action_reset_draft(self):
         self._check_manager()
-        self.write({"state": "draft"})
+        as_system(self).write({"state": "draft"})
+        return True
+
+    def action_refresh_repurchase(self):
+        """Recount the repurchases of the following period, confirmed
+        evaluations included (the score is not touched)."""
+        self._check_manager()
+        stats = self._fetch_repurchase_stats()
+        thresholds = self._repurchase_thresholds()
+        for evaluation in self:
+            values = evaluation._repurchase_values(
+                stats[evaluation.id], evaluation.rating_smoothed, thresholds
+            )
+            changed = {
+                fname: value
+                for fname, value in values.items()
+                if evaluation[fname] != value
+            }
+            if changed:
+                as_system(evaluation).write(changed)
         return True
 
     # ---------------------------------------------------------------
@@ -179,9 +298,10 @@ class AfterSalesEvaluation(models.Model):
                            count(*),
                            avg(t.first_response_hours),
                            avg(t.resolution_hours),
-                           count(*) FILTER (WHERE t.sla_policy_id IS NOT NULL),
                            count(*) FILTER (
-                               WHERE t.sla_policy_id IS NOT NULL
+                               WHERE t.sla_resolution_deadline IS NOT NULL),
+                           count(*) FILTER (
+                               WHERE t.sla_resolution_deadline IS NOT NULL
                                AND NOT COALESCE(t.sla_response_breached, FALSE)
                                AND NOT COALESCE(t.sla_resolution_breached, FALSE)),
                            count(*) FILTER (WHERE t.reopen_count > 0),
@@ -243,6 +363,145 @@ class AfterSalesEvaluation(models.Model):
                 }
         return stats
 
+    def _repurchase_windows(self):
+        """{evaluation id: (start, end, now, last day)} of the following
+        period: as many days as the evaluated one, from the day after it;
+        ``end`` excluded, ``now`` caps it while it is not over."""
+        now = fields.Datetime.now()
+        res = {}
+        for evaluation in self:
+            length = (evaluation.date_to - evaluation.date_from).days + 1
+            last_day = evaluation.date_to + timedelta(days=length)
+            start = datetime.combine(evaluation.date_to + timedelta(days=1), time.min)
+            end = datetime.combine(last_day + timedelta(days=1), time.min)
+            res[evaluation.id] = (start, end, now, last_day)
+        return res
+
+    def _fetch_repurchase_stats(self):
+        """{evaluation id: {"customers", "repurchased", "pending", "last_day"}}
+        in one query per period and company."""
+        for model, fnames in (
+            (
+                "helpdesk.ticket",
+                [
+                    "user_id",
+                    "company_id",
+                    "active",
+                    "commercial_partner_id",
+                    "feedback_rating",
+                    "feedback_channel",
+                    "date_feedback",
+                ],
+            ),
+            ("sale.order", ["partner_id", "company_id", "state", "date_order"]),
+            ("res.partner", ["commercial_partner_id"]),
+        ):
+            self.env[model].flush_model(fnames)
+        windows = self._repurchase_windows()
+        periods = defaultdict(lambda: self.browse())
+        for evaluation in self:
+            periods[
+                (evaluation.date_from, evaluation.date_to, evaluation.company_id)
+            ] |= evaluation
+        stats = {}
+        for (_date_from, _date_to, company), evaluations in periods.items():
+            start, end = evaluations[0]._period_bounds()
+            next_start, next_end, now, last_day = windows[evaluations[0].id]
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT rated.user_id,
+                           count(*),
+                           count(*) FILTER (WHERE EXISTS (
+                               SELECT 1
+                                 FROM sale_order so
+                                 JOIN res_partner buyer
+                                      ON buyer.id = so.partner_id
+                                WHERE buyer.commercial_partner_id
+                                          = rated.partner_id
+                                  AND so.company_id = %(company)s
+                                  AND so.state = 'sale'
+                                  AND so.date_order >= %(next_start)s
+                                  AND so.date_order < %(next_end)s))
+                      FROM (SELECT DISTINCT t.user_id,
+                                   t.commercial_partner_id AS partner_id
+                              FROM helpdesk_ticket t
+                             WHERE t.user_id IN %(users)s
+                               AND t.company_id = %(company)s
+                               AND t.active
+                               AND t.commercial_partner_id IS NOT NULL
+                               AND t.feedback_rating BETWEEN 1 AND 5
+                               AND t.feedback_channel IN %(channels)s
+                               AND t.date_feedback >= %(start)s
+                               AND t.date_feedback < %(end)s) rated
+                  GROUP BY rated.user_id
+                    """,
+                    users=tuple(evaluations.user_id.ids),
+                    company=company.id,
+                    channels=RATED_CHANNELS,
+                    start=start,
+                    end=end,
+                    next_start=next_start,
+                    next_end=min(next_end, now),
+                )
+            )
+            by_user = {user_id: (count, bought) for user_id, count, bought in rows}
+            for evaluation in evaluations:
+                customers, repurchased = by_user.get(evaluation.user_id.id, (0, 0))
+                stats[evaluation.id] = {
+                    "customers": customers,
+                    "repurchased": repurchased,
+                    "pending": now < next_end,
+                    "last_day": last_day,
+                }
+        return stats
+
+    @api.model
+    def _repurchase_thresholds(self):
+        """{key: value} of REPURCHASE_THRESHOLDS; the default of a stored
+        parameter that is not a finite number in range (the settings reject
+        those, a parameter edited by hand may hold one)."""
+        res = {}
+        for key, (default, low, high) in REPURCHASE_THRESHOLDS.items():
+            value = self._param(key, default)
+            if not (math.isfinite(value) and low <= value <= high):
+                _logger.warning(
+                    "after_sales.%s = %r is not a number from %s to %s: using %s",
+                    key,
+                    value,
+                    low,
+                    high,
+                    default,
+                )
+                value = default
+            res[key] = value
+        return res
+
+    @api.model
+    def _repurchase_values(self, data, rating, thresholds):
+        """Repurchase field values from ``_fetch_repurchase_stats`` data, the
+        (smoothed) rating of the evaluation and ``_repurchase_thresholds``."""
+        customers = data["customers"]
+        share = 100.0 * data["repurchased"] / customers if customers else 0.0
+        if not customers:
+            signal = "none"
+        elif share >= thresholds["repurchase_share_min"]:
+            signal = "ok"  # final even while pending: the share can only grow
+        elif data["pending"]:
+            signal = "pending"
+        elif rating >= thresholds["repurchase_rating_min"]:
+            signal = "alert"
+        else:
+            signal = "ok"
+        return {
+            "repurchase_customer_count": customers,
+            "repurchase_count": data["repurchased"],
+            "repurchase_rate": share,
+            "repurchase_date_to": data["last_day"],
+            "repurchase_pending": data["pending"],
+            "repurchase_signal": signal,
+        }
+
     @api.model
     def _smoothed_rating(self, rating_sum, rating_count):
         prior_mean = self._param("rating_prior_mean", 3.0)
@@ -256,10 +515,13 @@ class AfterSalesEvaluation(models.Model):
         if not self:
             return {}
         stats = self._fetch_ticket_stats()
+        repurchase = self._fetch_repurchase_stats()
+        thresholds = self._repurchase_thresholds()
         res = {}
         for evaluation in self:
             data = stats[evaluation.id]
             count = data["count"]
+            smoothed = self._smoothed_rating(data["rating_sum"], data["rating_count"])
             res[evaluation.id] = {
                 "ticket_count": count,
                 "avg_first_response_hours": data["response"],
@@ -277,16 +539,17 @@ class AfterSalesEvaluation(models.Model):
                     if data["rating_count"]
                     else 0.0
                 ),
-                "rating_smoothed": self._smoothed_rating(
-                    data["rating_sum"], data["rating_count"]
-                ),
+                "rating_smoothed": smoothed,
                 "complaint_count": data["complaints"],
+                **self._repurchase_values(
+                    repurchase[evaluation.id], smoothed, thresholds
+                ),
             }
         return res
 
     def _compute_metrics(self):
         for evaluation_id, values in self._prepare_metrics().items():
-            self.browse(evaluation_id).write(values)
+            as_system(self.browse(evaluation_id)).write(values)
 
     def _score_components(self, max_count, values=None):
         """Each criterion scaled to 0-100 (see readme/USAGE.md).
@@ -373,9 +636,9 @@ class AfterSalesEvaluation(models.Model):
                 if evaluation.state != "draft":
                     # ranks of confirmed evaluations are refreshed too
                     if vals:
-                        super(AfterSalesEvaluation, evaluation).write(vals)
+                        super(AfterSalesEvaluation, as_system(evaluation)).write(vals)
                     continue
-                evaluation.write(vals)
+                as_system(evaluation).write(vals)
 
     @api.model
     def _generate(self, date_from, date_to, users):

@@ -16,6 +16,7 @@ class AfterSalesFormTemplate(models.Model):
     """Service form (自定义服务表单) filled by the technician on a ticket."""
 
     _name = "after.sales.form.template"
+    _inherit = ["after.sales.number.mixin"]
     _description = "Service Form Template"
     _order = "sequence, id"
     _check_company_auto = True
@@ -63,6 +64,7 @@ class AfterSalesFormTemplate(models.Model):
 
 class AfterSalesFormQuestion(models.Model):
     _name = "after.sales.form.question"
+    _inherit = ["after.sales.number.mixin"]
     _description = "Service Form Question"
     _order = "sequence, id"
 

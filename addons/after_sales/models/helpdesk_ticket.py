@@ -18,6 +18,7 @@ an open stage reopens it. A closed loop cannot be reopened.
 """
 
 import functools
+import math
 from collections import defaultdict
 from datetime import timedelta
 
@@ -25,6 +26,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index, index_exists
 from odoo.tools.sql import column_exists, create_column
+
+from .system_write import as_system, check_system_fields
 
 LOOP_STATES = [
     ("received", "Received"),
@@ -57,6 +60,35 @@ DATE_FIELDS = {
 }
 # Fields only the customer channel may set.
 CUSTOMER_FIELDS = {"feedback_rating", "feedback_comment", "feedback_channel"}
+# Set by the loop only (they feed the staff evaluation): refused in create()
+# and write() unless the call is the loop's own (SYSTEM_WRITE in the context).
+SYSTEM_FIELDS = {
+    "date_received",
+    "date_dispatched",
+    "date_in_progress",
+    "date_resolved",
+    "date_feedback",
+    "date_visited",
+    "date_loop_closed",
+    "first_response_hours",
+    "resolution_hours",
+    "reopen_count",
+    "feedback_request_date",
+    "sla_response_deadline",
+    "sla_resolution_deadline",
+    "sla_response_warning_date",
+    "sla_resolution_warning_date",
+    "sla_response_warned",
+    "sla_resolution_warned",
+    "sla_response_breached",
+    "sla_resolution_breached",
+    "complaint_escalated",
+    "is_satisfaction_survey",
+}
+# Relational values our overrides read before the ORM does.
+CHECKED_MANY2ONE = ("partner_id", "stage_id", "user_id", "team_id", "visit_user_id")
+# Changing these matches the SLAs of an open loop ticket again.
+SLA_CRITERIA = {"priority", "team_id", "category_id", "tag_ids", "partner_id"}
 
 
 def lock_batch(records, domain, limit, order="id"):
@@ -89,7 +121,8 @@ def _hours_between(start, end):
 
 
 class HelpdeskTicket(models.Model):
-    _inherit = "helpdesk.ticket"
+    _name = "helpdesk.ticket"
+    _inherit = ["helpdesk.ticket", "after.sales.number.mixin"]
 
     loop_enabled = fields.Boolean(related="team_id.after_sales_loop")
     loop_state = fields.Selection(
@@ -177,30 +210,34 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         help="Ticket created to survey the customer's satisfaction after a sale.",
     )
-    # SLA
-    sla_policy_id = fields.Many2one(
-        "after.sales.sla.policy",
-        string="SLA Policy",
-        compute="_compute_sla_policy_id",
-        store=True,
-        readonly=False,
-    )
+    # SLA: the first-response and resolution targets among the ticket's SLAs
+    # (helpdesk_mgmt_sla), in the working hours of the team's calendar
     sla_response_deadline = fields.Datetime(
-        compute="_compute_sla_deadlines", store=True
+        string="First Response Deadline", compute="_compute_sla_deadlines", store=True
     )
     sla_resolution_deadline = fields.Datetime(
-        compute="_compute_sla_deadlines", store=True
+        string="Resolution Deadline", compute="_compute_sla_deadlines", store=True
     )
     sla_response_warning_date = fields.Datetime(
-        compute="_compute_sla_deadlines", store=True
+        string="First Response Warning on",
+        compute="_compute_sla_deadlines",
+        store=True,
     )
     sla_resolution_warning_date = fields.Datetime(
-        compute="_compute_sla_deadlines", store=True
+        string="Resolution Warning on", compute="_compute_sla_deadlines", store=True
     )
-    sla_response_warned = fields.Boolean(copy=False, readonly=True)
-    sla_resolution_warned = fields.Boolean(copy=False, readonly=True)
-    sla_response_breached = fields.Boolean(copy=False, readonly=True)
-    sla_resolution_breached = fields.Boolean(copy=False, readonly=True)
+    sla_response_warned = fields.Boolean(
+        string="First Response Warned", copy=False, readonly=True
+    )
+    sla_resolution_warned = fields.Boolean(
+        string="Resolution Warned", copy=False, readonly=True
+    )
+    sla_response_breached = fields.Boolean(
+        string="First Response Overdue", copy=False, readonly=True
+    )
+    sla_resolution_breached = fields.Boolean(
+        string="Resolution Overdue", copy=False, readonly=True
+    )
     # service form
     form_template_id = fields.Many2one(
         "after.sales.form.template",
@@ -212,16 +249,12 @@ class HelpdeskTicket(models.Model):
     form_answer_ids = fields.One2many(
         "after.sales.form.answer", "ticket_id", string="Service Form Answers"
     )
-    feedback_token_ids = fields.One2many(
-        "after.sales.feedback.token", "ticket_id", string="Feedback Tokens"
-    )
 
     # stored computes of the loop that have nothing to compute on tickets
     # made before the installation (no loop dates, teams not in the loop)
     LOOP_COMPUTED_COLUMNS = (
         "first_response_hours",
         "resolution_hours",
-        "sla_policy_id",
         "sla_response_deadline",
         "sla_resolution_deadline",
         "sla_response_warning_date",
@@ -352,61 +385,119 @@ class HelpdeskTicket(models.Model):
             if ticket.stage_id not in applicable[team.id]:
                 ticket.stage_id = applicable[team.id][:1]
 
-    def _sla_depends(self):
-        deps = [
-            "team_id",
-            "team_id.after_sales_loop",
-            "priority",
-            "company_id",
-            "commercial_partner_id",
-        ]
-        if "customer_tier_id" in self.env["res.partner"]._fields:
-            deps.append("commercial_partner_id.customer_tier_id")
-        return deps
-
-    @api.depends(lambda self: self._sla_depends())
-    def _compute_sla_policy_id(self):
-        policies = self.env["after.sales.sla.policy"].search(
-            [("company_id", "in", self.company_id.ids + [False])]
-        )
-        for ticket in self:
-            # the SLA belongs to the service loop: tickets of teams that do
-            # not use it (teams that existed before the installation, until
-            # they opt in) keep whatever helpdesk_mgmt gives them
-            ticket.sla_policy_id = (
-                policies._match(ticket) if ticket.team_id.after_sales_loop else False
-            )
-
     @api.depends(
-        "date_received",
-        "sla_policy_id",
-        "sla_policy_id.response_hours",
-        "sla_policy_id.resolution_hours",
-        "sla_policy_id.warning_percent",
+        "ticket_sla_ids.deadline",
+        "ticket_sla_ids.warning_date",
+        "ticket_sla_ids.after_sales_target",
     )
     def _compute_sla_deadlines(self):
         for ticket in self:
-            policy = ticket.sla_policy_id
-            start = ticket.date_received
-            if not policy or not start:
-                ticket.sla_response_deadline = False
-                ticket.sla_resolution_deadline = False
-                ticket.sla_response_warning_date = False
-                ticket.sla_resolution_warning_date = False
+            for kind in ("response", "resolution"):
+                lines = ticket.ticket_sla_ids.filtered(
+                    lambda line, k=kind: line.after_sales_target == k
+                )
+                ticket[f"sla_{kind}_deadline"] = min(
+                    lines.mapped("deadline") or [False]
+                )
+                ticket[f"sla_{kind}_warning_date"] = min(
+                    [d for d in lines.mapped("warning_date") if d] or [False]
+                )
+
+    # ---------------------------------------------------------------
+    # SLA matching (helpdesk_mgmt_sla) with the loop's criteria
+    # ---------------------------------------------------------------
+
+    def _get_sla_ticket_domain(self):
+        """helpdesk_mgmt_sla's criteria, and the ticket's company, priority
+        and customer tier."""
+        domain = super()._get_sla_ticket_domain()
+        tier = self.commercial_partner_id.customer_tier_id
+        domain += [
+            ("company_id", "in", [False, self.company_id.id]),
+            ("priority", "in", [False, self.priority]),
+            "|",
+            ("tier_ids", "=", False),
+            ("tier_ids", "in", tier.ids),
+        ]
+        return domain
+
+    def _get_sla(self):
+        """Of the matching SLAs of each loop target, the most specific one."""
+        slas = super()._get_sla()
+        best = {}
+        for sla in slas.filtered("after_sales_target").sorted(
+            lambda sla: sla._after_sales_specificity()
+        ):
+            best.setdefault(sla.after_sales_target, sla)
+        others = slas.filtered(lambda sla: not sla.after_sales_target)
+        return others | self.env["helpdesk.sla"].union(*best.values())
+
+    def _after_sales_sla_key(self):
+        """What the SLAs matching the ticket depend on (without filters)."""
+        return (
+            self.team_id.id,
+            self.category_id.id,
+            frozenset(self.tag_ids.ids),
+            self.company_id.id,
+            self.priority,
+            self.commercial_partner_id.customer_tier_id.id,
+        )
+
+    def _after_sales_match_slas(self):
+        """``{ticket: SLAs}`` of the tickets whose team uses SLAs, with
+        helpdesk_mgmt_sla's ``_get_sla`` called once per kind of ticket
+        (team, category, tags, company, priority, tier) rather than once per
+        ticket, unless some SLA has a filter (then per ticket)."""
+        tickets = self.filtered(lambda t: t.team_id.use_sla)
+        if not tickets:
+            return {}
+        filtered = self.env["helpdesk.sla"].search_count(
+            [("domain", "not in", [False, "", "[]"])], limit=1
+        )
+        memo = {}
+        res = {}
+        for ticket in tickets:
+            if filtered:
+                res[ticket] = ticket._get_sla()
                 continue
-            ratio = (policy.warning_percent or 100.0) / 100.0
-            ticket.sla_response_deadline = start + timedelta(
-                hours=policy.response_hours
-            )
-            ticket.sla_resolution_deadline = start + timedelta(
-                hours=policy.resolution_hours
-            )
-            ticket.sla_response_warning_date = start + timedelta(
-                hours=policy.response_hours * ratio
-            )
-            ticket.sla_resolution_warning_date = start + timedelta(
-                hours=policy.resolution_hours * ratio
-            )
+            key = ticket._after_sales_sla_key()
+            if key not in memo:
+                memo[key] = ticket._get_sla()
+            res[ticket] = memo[key]
+        return res
+
+    def set_sla(self):
+        """helpdesk_mgmt_sla's SLAs of new tickets, matched and created in
+        one batch (a batch of tickets: one create of their SLA lines)."""
+        self.ticket_sla_ids.unlink()
+        matches = self._after_sales_match_slas()
+        self.env["helpdesk.ticket.sla"].create(
+            [
+                {"ticket_id": ticket.id, "sla_id": sla.id}
+                for ticket, slas in matches.items()
+                for sla in slas
+            ]
+        )
+
+    def _after_sales_refresh_sla(self):
+        """Match the SLAs of open loop tickets again (their priority, team,
+        category, tags or customer tier changed), as helpdesk_mgmt_sla's
+        ``refresh_sla`` does, in one batch: an SLA that no longer applies
+        goes, a new one counts from the reception of the ticket."""
+        tickets = self.filtered(
+            lambda t: t.loop_enabled
+            and t.team_id.use_sla
+            and t.loop_state in OPEN_LOOP_STATES
+        )
+        matches = tickets._after_sales_match_slas()
+        stale = self.env["helpdesk.ticket.sla"]
+        new = []
+        for ticket, slas in matches.items():
+            stale |= ticket.ticket_sla_ids.filtered(lambda r, s=slas: r.sla_id not in s)
+            for sla in slas - ticket.ticket_sla_ids.sla_id:
+                new.append({"ticket_id": ticket.id, "sla_id": sla.id})
+        stale.unlink()
+        self.env["helpdesk.ticket.sla"].create(new)
 
     @api.depends("category_id", "team_id")
     def _compute_form_template_id(self):
@@ -422,8 +513,46 @@ class HelpdeskTicket(models.Model):
     # CRUD
     # ---------------------------------------------------------------
 
+    def _after_sales_system(self):
+        """The same records, for a write the loop itself makes."""
+        return as_system(self)
+
+    def _after_sales_check_values(self, vals):
+        """Refuse what only the loop may write, and values our overrides
+        would stumble on, with the error the ORM gives for its own fields."""
+        check_system_fields(self, vals, SYSTEM_FIELDS)
+        for name in CHECKED_MANY2ONE:
+            value = vals.get(name)
+            if value and (
+                isinstance(value, bool) or not isinstance(value, int | models.BaseModel)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Wrong value for %(field)s: %(value)r",
+                        field=self._fields[name].string,
+                        value=value,
+                    )
+                )
+        if "loop_state" in vals and vals["loop_state"] not in dict(LOOP_STATES):
+            raise ValidationError(
+                self.env._(
+                    "Wrong value for %(field)s: %(value)r",
+                    field=self._fields["loop_state"].string,
+                    value=vals["loop_state"],
+                )
+            )
+        if "visit_user_id" in vals and vals["visit_user_id"] not in (
+            False,
+            self.env.uid,
+        ):
+            raise ValidationError(
+                self.env._("A return visit is recorded by the person who made it.")
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._after_sales_check_values(vals)
         partner_ids = {
             vals["partner_id"] for vals in vals_list if vals.get("partner_id")
         }
@@ -456,7 +585,7 @@ class HelpdeskTicket(models.Model):
         loop_tickets = tickets.filtered("loop_enabled")
         assigned = loop_tickets.filtered("user_id")
         if assigned:
-            super(HelpdeskTicket, assigned).write(
+            super(HelpdeskTicket, assigned._after_sales_system()).write(
                 {"loop_state": "dispatched", "date_dispatched": fields.Datetime.now()}
             )
         to_dispatch = loop_tickets.filtered(
@@ -469,6 +598,7 @@ class HelpdeskTicket(models.Model):
         return tickets
 
     def write(self, vals):
+        self._after_sales_check_values(vals)
         if CUSTOMER_FIELDS & vals.keys():
             raise AccessError(
                 self.env._("Customer feedback can only be given by the customer.")
@@ -507,6 +637,10 @@ class HelpdeskTicket(models.Model):
             self.filtered("loop_enabled")._after_sales_sync_form_answers()
         if new_complaints:
             new_complaints.filtered("loop_enabled")._after_sales_escalate_complaint()
+        if SLA_CRITERIA & vals.keys() and not self.env.context.get(
+            "after_sales_keep_sla"
+        ):
+            self._after_sales_refresh_sla()
         return res
 
     # ---------------------------------------------------------------
@@ -599,7 +733,7 @@ class HelpdeskTicket(models.Model):
                 )
         if target == "closed":
             reason = vals.get("no_feedback_reason", self.no_feedback_reason)
-            if self.loop_state == "resolved" and not reason:
+            if self.loop_state == "resolved" and not (reason or "").strip():
                 raise UserError(
                     self.env._(
                         "A ticket without customer feedback can only be closed "
@@ -607,9 +741,9 @@ class HelpdeskTicket(models.Model):
                     )
                 )
         if target == "visited":
-            visitor = self.env["res.users"].browse(
-                vals.get("visit_user_id") or self.env.uid
-            )
+            # the acting user is the visitor (_after_sales_check_values
+            # refuses naming someone else)
+            visitor = self.env.user
             if visitor == self.user_id:
                 raise ValidationError(
                     self.env._(
@@ -665,7 +799,7 @@ class HelpdeskTicket(models.Model):
                     res["closed_date"] = now
                     res["last_stage_update"] = now
         if target == "visited":
-            res["visit_user_id"] = vals.get("visit_user_id") or self.env.uid
+            res["visit_user_id"] = self.env.uid
         if target == "received":
             res["user_id"] = False
         return res
@@ -695,7 +829,7 @@ class HelpdeskTicket(models.Model):
         return True
 
     def action_after_sales_visit(self):
-        self.write({"loop_state": "visited", "visit_user_id": self.env.uid})
+        self.write({"loop_state": "visited"})
         return True
 
     def action_after_sales_close(self):
@@ -783,28 +917,76 @@ class HelpdeskTicket(models.Model):
     def _after_sales_param(self, key, default):
         # sudo: configuration parameters are not readable by service agents
         value = self.env["ir.config_parameter"].sudo().get_param(f"after_sales.{key}")
+        if value in (None, False, ""):
+            return default
+        if isinstance(default, bool):
+            # bool("False") is True
+            return str(value).strip().lower() in ("1", "true", "yes", "on")
         try:
-            return type(default)(value) if value not in (None, False, "") else default
+            value = type(default)(value)
         except ValueError:
             return default
+        # a value stored by hand (not through the settings) that would break
+        # the date arithmetic of the crons falls back to the default
+        if not math.isfinite(value) or value < 0 or value > 10_000:
+            return default
+        return value
+
+    def _after_sales_request_ratings(self, channel="link"):
+        """A new rating request (helpdesk_mgmt_rating's ``rating.rating``)
+        per ticket, whose access token is the customer's single-use,
+        expiring feedback link. The pending requests of the tickets are
+        withdrawn first: only the newest link of a ticket works."""
+        # sudo: rating requests hold secret tokens that agents neither read
+        # nor write; the caller checked the access to the tickets
+        Rating = self.env["rating.rating"].sudo()
+        pending = Rating.search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("consumed", "=", False),
+            ]
+        )
+        pending.unlink()
+        days = self._after_sales_param("feedback_token_days", 7)
+        expiration = fields.Datetime.now() + timedelta(days=days)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        # the ratings' record names and rated operators, read once for all
+        self.fetch(["number", "name", "partner_id", "user_id"])
+        self.user_id.fetch(["partner_id"])
+        return Rating.create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": ticket.id,
+                    "partner_id": ticket.partner_id.id,
+                    "rated_partner_id": ticket._rating_get_operator().id,
+                    "is_internal": False,
+                    "after_sales_channel": channel,
+                    "after_sales_expiration_date": expiration,
+                }
+                for ticket in self
+            ]
+        )
 
     def _after_sales_send_feedback_request(self):
         """Mail a single-use feedback link to the customer of each resolved
-        ticket (tokens and mails made in one batch)."""
+        ticket (rating requests and mails made in one batch)."""
         tickets = self.filtered(lambda t: t.loop_state == "resolved")
         to_ask = tickets.filtered("partner_id")
-        # sudo: tokens are secrets that agents can neither read nor create
-        tokens = self.env["after.sales.feedback.token"].sudo()
+        ratings = self.env["rating.rating"]
         if to_ask:
-            tokens = tokens._create_for_tickets(to_ask)
+            ratings = to_ask._after_sales_request_ratings()
             template = self.env.ref("after_sales.mail_template_feedback_request")
             template.with_context(
-                feedback_tokens={token.ticket_id.id: token.token for token in tokens}
+                feedback_tokens={r.res_id: r.access_token for r in ratings}
             ).send_mail_batch(
                 to_ask.ids, email_layout_xmlid="mail.mail_notification_light"
             )
-        tickets.write({"feedback_request_date": fields.Datetime.now()})
-        return tokens
+        tickets._after_sales_system().write(
+            {"feedback_request_date": fields.Datetime.now()}
+        )
+        return ratings
 
     @api.private
     def after_sales_feedback_url(self):
@@ -814,9 +996,67 @@ class HelpdeskTicket(models.Model):
         token = tokens.get(self.id) or self.env.context.get("feedback_token")
         return f"{self.get_base_url()}/after_sales/feedback/{token}"
 
+    def _send_ticket_rating_mail(self, force_send=False):
+        """Loop tickets ask for feedback through the loop (after resolution,
+        with an expiring link), not on a stage change as well."""
+        others = self.filtered(lambda t: not t.loop_enabled)
+        return super(HelpdeskTicket, others)._send_ticket_rating_mail(
+            force_send=force_send
+        )
+
+    def rating_apply(
+        self,
+        rate,
+        token=None,
+        rating=None,
+        feedback=None,
+        subtype_xmlid=None,
+        notify_delay_send=False,
+    ):
+        """A customer's rating of a loop ticket: through a usable request
+        only (single use, not expired, the ticket waiting for feedback), as a
+        whole score from 1 to 5; it then drives the loop like the feedback
+        form (a low score reopens the ticket). Ratings of other tickets are
+        helpdesk_mgmt_rating's."""
+        if not self.loop_enabled:
+            return super().rating_apply(
+                rate,
+                token=token,
+                rating=rating,
+                feedback=feedback,
+                subtype_xmlid=subtype_xmlid,
+                notify_delay_send=notify_delay_send,
+            )
+        self.ensure_one()
+        if token:
+            rating = self.env["rating.rating"].search(
+                [("access_token", "=", token)], limit=1
+            )
+        if (
+            not rating
+            or rating.res_model != self._name
+            or rating.res_id != self.id
+            or not rating._after_sales_is_usable()
+        ):
+            raise UserError(self.env._("This feedback link is no longer valid."))
+        if rate not in (1, 2, 3, 4, 5):
+            raise ValidationError(self.env._("The rating must be between 1 and 5."))
+        rating = super().rating_apply(
+            rate,
+            rating=rating,
+            feedback=feedback,
+            subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send,
+        )
+        self._after_sales_apply_feedback(
+            int(rate), feedback, rating.after_sales_channel or "link"
+        )
+        return rating
+
     def _after_sales_apply_feedback(self, rating, comment, channel):
-        """Record the customer's rating. Only called by the customer channel
-        (feedback controller), which has checked the token/portal access."""
+        """Record the customer's rating on the ticket and move the loop on.
+        Only called by ``rating_apply`` (the customer channel), which has
+        checked the request."""
         self.ensure_one()
         if self.loop_state != "resolved":
             raise UserError(self.env._("This ticket is not waiting for feedback."))
@@ -885,7 +1125,7 @@ class HelpdeskTicket(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        self.write({"complaint_escalated": True})
+        self._after_sales_system().write({"complaint_escalated": True})
 
     # ---------------------------------------------------------------
     # Crons
@@ -995,13 +1235,17 @@ class HelpdeskTicket(models.Model):
                 self.env._("SLA %(kind)s deadline close", kind=kind),
                 deadlines=lambda t, k=kind: t[f"sla_{k}_deadline"].date(),
             )
-            warn.write({f"sla_{kind}_warned": True})
+            warn._after_sales_system().write({f"sla_{kind}_warned": True})
             breach = lock_batch(self, breach_domain, batch_size)
             breach._after_sales_schedule_activity(
                 lambda t: t.team_id.user_id or t.user_id,
                 self.env._("SLA %(kind)s breached", kind=kind),
             )
-            breach.write({f"sla_{kind}_breached": True, "priority": "3"})
+            # escalated to the top priority, measured against the SLAs it
+            # breached (not matched again to the stricter urgent ones)
+            breach._after_sales_system().with_context(after_sales_keep_sla=True).write(
+                {f"sla_{kind}_breached": True, "priority": "3"}
+            )
             done += len(warn) + len(breach)
             remaining += self.search_count(warn_domain) + self.search_count(
                 breach_domain

@@ -1,6 +1,6 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 CUSTOMER_CHANNELS = ("link", "portal")
@@ -122,4 +122,39 @@ class ResPartner(models.Model):
         )
         for partner, count in data:
             res[partner.id] = res.get(partner.id, 0) + count
+        return res
+
+    # ---------------------------------------------------------------
+    # The SLAs of open tickets follow the customer's tier
+    # ---------------------------------------------------------------
+
+    def _after_sales_refresh_ticket_slas(self):
+        # sudo: the tier changes for every team's tickets, whoever changed it
+        tickets = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .search(
+                [
+                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                    ("loop_state", "in", ("received", "dispatched", "in_progress")),
+                    ("team_id.after_sales_loop", "=", True),
+                    ("team_id.use_sla", "=", True),
+                ]
+            )
+        )
+        tickets._after_sales_refresh_sla()
+
+    @api.model
+    def _log_tier_changes(self, tier_changes, company, cause, now):
+        """The scoring engine changed tiers: match the SLAs of those
+        customers' open tickets again."""
+        res = super()._log_tier_changes(tier_changes, company, cause, now)
+        self.browse(list(tier_changes))._after_sales_refresh_ticket_slas()
+        return res
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "customer_tier_id" in vals:
+            # a tier pinned by hand
+            self._after_sales_refresh_ticket_slas()
         return res

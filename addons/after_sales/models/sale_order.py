@@ -40,7 +40,8 @@ class SaleOrder(models.Model):
         # transaction: a second worker neither waits nor surveys them again
         orders = lock_batch(self, domain, batch_size)
         team = self.env.ref("after_sales.helpdesk_team_after_sales", False)
-        tickets = Ticket.create(
+        # the survey flag is the loop's own (a system field)
+        tickets = Ticket._after_sales_system().create(
             [
                 {
                     "name": self.env._(

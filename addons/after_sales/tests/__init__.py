@@ -8,3 +8,7 @@ from . import test_query_count
 from . import test_cron_concurrency
 from . import test_report_pdf
 from . import test_privacy
+from . import test_migration
+from . import test_repurchase
+from . import test_zh_helpdesk
+from . import test_integrity

@@ -37,9 +37,14 @@ class AfterSalesCommon(BaseCommon):
             name="Agent Three",
             groups="base.group_user,after_sales.group_after_sales_agent",
         )
+        # SLA deadlines in clock hours unless a test says otherwise
+        cls.calendar_24_7 = cls._calendar(
+            "Round the clock", [(day, 0, 24) for day in range(7)]
+        )
         cls.team = cls.env["helpdesk.ticket.team"].create(
             {
                 "name": "Loop Team",
+                "resource_calendar_id": cls.calendar_24_7.id,
                 "user_id": cls.manager.id,
                 "user_ids": [
                     Command.set([cls.agent_1.id, cls.agent_2.id, cls.agent_3.id])
@@ -61,6 +66,55 @@ class AfterSalesCommon(BaseCommon):
             "helpdesk_mgmt.helpdesk_ticket_stage_in_progress"
         )
         cls.stage_done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+
+    @classmethod
+    def _calendar(cls, name, slots, tz="UTC"):
+        """A working-time calendar: ``slots`` = [(weekday, from, to)]."""
+        return cls.env["resource.calendar"].create(
+            {
+                "name": name,
+                "tz": tz,
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": f"{day} {start}-{end}",
+                            "dayofweek": str(day),
+                            "hour_from": start,
+                            "hour_to": end,
+                        }
+                    )
+                    for day, start, end in slots
+                ],
+            }
+        )
+
+    @classmethod
+    def _sla_targets(cls, name, response, resolution, **criteria):
+        """A first-response and a resolution SLA (helpdesk_mgmt_sla)."""
+        common = {"name": name, **criteria}
+        return cls.env["helpdesk.sla"].create(
+            [
+                dict(
+                    common,
+                    name=f"{name} (response)",
+                    after_sales_target="response",
+                    hours=response,
+                    stage_id=cls.stage_progress.id,
+                ),
+                dict(
+                    common,
+                    name=f"{name} (resolution)",
+                    after_sales_target="resolution",
+                    hours=resolution,
+                    stage_id=cls.stage_done.id,
+                ),
+            ]
+        )
+
+    @classmethod
+    def _archive_data_slas(cls):
+        cls.env["helpdesk.sla"].search([]).active = False
 
     @classmethod
     def _ticket(cls, **vals):

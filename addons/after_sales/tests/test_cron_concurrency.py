@@ -45,10 +45,10 @@ class TestCronConcurrency(TransactionCase):
         return partners
 
     def _tokens(self, env, tickets):
-        tokens = env["after.sales.feedback.token"].search(
-            [("ticket_id", "in", tickets.ids)]
+        requests = env["rating.rating"].search(
+            [("res_model", "=", "helpdesk.ticket"), ("res_id", "in", tickets.ids)]
         )
-        return {token.ticket_id.id for token in tokens}, len(tokens)
+        return set(requests.mapped("res_id")), len(requests)
 
     def test_feedback_requests_once(self):
         with self._workers() as (env_a, env_b):

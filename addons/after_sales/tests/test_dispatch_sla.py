@@ -1,7 +1,8 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from odoo import Command
 from odoo.tests import freeze_time, tagged
 
 from .common import AfterSalesCommon
@@ -45,31 +46,41 @@ class TestDispatch(AfterSalesCommon):
 
 @tagged("post_install", "-at_install")
 class TestSla(AfterSalesCommon):
+    """The loop's SLAs are helpdesk_mgmt_sla's, with priority and tier."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Policy = cls.env["after.sales.sla.policy"]
-        cls.env.ref("after_sales.sla_policy_default").active = False
-        cls.env.ref("after_sales.sla_policy_urgent").active = False
-        cls.policy_any = Policy.create(
-            {"name": "Any", "response_hours": 10, "resolution_hours": 40}
+        cls._archive_data_slas()
+        cls.sla_any = cls._sla_targets("Any", 10, 40)
+        cls.sla_team_urgent = cls._sla_targets(
+            "Team urgent",
+            2,
+            8,
+            team_ids=[Command.set(cls.team.ids)],
+            priority="3",
+            warning_percent=50,
         )
-        cls.policy_team_urgent = Policy.create(
-            {
-                "name": "Team urgent",
-                "team_id": cls.team.id,
-                "priority": "3",
-                "response_hours": 2,
-                "resolution_hours": 8,
-                "warning_percent": 50,
-            }
-        )
+
+    def _targets(self, ticket):
+        return {line.after_sales_target: line.sla_id for line in ticket.ticket_sla_ids}
 
     def test_policy_matching(self):
         ticket = self._ticket(priority="1")
-        self.assertEqual(ticket.sla_policy_id, self.policy_any)
+        response, resolution = self.sla_any
+        self.assertEqual(
+            self._targets(ticket), {"response": response, "resolution": resolution}
+        )
+        # the most specific SLA of each target, matched again on a change
         ticket.priority = "3"
-        self.assertEqual(ticket.sla_policy_id, self.policy_team_urgent)
+        response, resolution = self.sla_team_urgent
+        self.assertEqual(
+            self._targets(ticket), {"response": response, "resolution": resolution}
+        )
+        self.assertEqual(len(ticket.ticket_sla_ids), 2)
+        # a team without the SLA flag gets none (helpdesk_mgmt_sla's rule)
+        other_team = self.team.copy({"name": "No SLA", "use_sla": False})
+        self.assertFalse(self._ticket(team_id=other_team.id).ticket_sla_ids)
 
     @freeze_time("2026-03-02 08:00:00")
     def test_deadlines_warning_and_breach(self):
@@ -96,6 +107,12 @@ class TestSla(AfterSalesCommon):
         self.assertFalse(ticket.sla_resolution_breached)
         self.assertEqual(ticket.first_response_hours, 2 + 1 / 60)
         self.assertEqual(ticket.resolution_hours, 7.0)
+        # helpdesk_mgmt_sla's own view of it: the response was late, the
+        # resolution in time
+        self.assertEqual(
+            {line.after_sales_target: line.state for line in ticket.ticket_sla_ids},
+            {"response": "expired", "resolution": "accomplished"},
+        )
 
     @freeze_time("2026-03-02 08:00:00")
     def test_resolution_breach_on_resolve(self):
@@ -106,3 +123,58 @@ class TestSla(AfterSalesCommon):
         with freeze_time("2026-03-04 01:00:00"):
             ticket.action_after_sales_resolve()
         self.assertTrue(ticket.sla_resolution_breached)
+
+    def test_working_hours_across_weekend_and_holiday(self):
+        """Received Friday 17:00 with an 8-hour target: due Monday 17:00 in
+        the team's office hours (not Saturday 01:00), Tuesday when Monday is
+        a public holiday."""
+        office = self._calendar(
+            "Office",
+            [(day, h1, h2) for day in range(5) for h1, h2 in ((8, 12), (13, 17))],
+        )
+        self.team.resource_calendar_id = office
+        self._sla_targets("Office", 8, 16, team_ids=[Command.set(self.team.ids)])
+        with freeze_time("2026-03-06 17:00:00"):  # a Friday
+            ticket = self._ticket(priority="1")
+        self.assertEqual(ticket.sla_response_deadline, datetime(2026, 3, 9, 17, 0))
+        self.assertEqual(ticket.sla_resolution_deadline, datetime(2026, 3, 10, 17, 0))
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Public holiday",
+                "calendar_id": office.id,
+                "date_from": datetime(2026, 3, 16, 0, 0),
+                "date_to": datetime(2026, 3, 16, 23, 59, 59),
+            }
+        )
+        with freeze_time("2026-03-13 17:00:00"):  # the Friday before it
+            ticket = self._ticket(priority="1")
+        self.assertEqual(ticket.sla_response_deadline, datetime(2026, 3, 17, 17, 0))
+
+    def test_tier_change_rematches_open_tickets(self):
+        tiers = self.env["res.partner.tier"]
+        tier_a = tiers.search([("code", "=", "A")], limit=1)
+        fast = self._sla_targets(
+            "Key customers", 1, 4, tier_ids=[Command.set(tier_a.ids)]
+        )
+        open_ticket = self._ticket(priority="1", user_id=self.agent_1.id)
+        done_ticket = self._resolve(self._ticket(priority="1"))
+        self.assertEqual(self._targets(open_ticket)["response"], self.sla_any[0])
+        before = done_ticket.ticket_sla_ids
+        wizard = self.env["res.partner.tier.pin.wizard"].create(
+            {
+                "partner_ids": [Command.set(self.customer.ids)],
+                "tier_id": tier_a.id,
+                "reason": "Strategic customer",
+            }
+        )
+        wizard.action_apply()
+        self.assertEqual(self.customer.customer_tier_id, tier_a)
+        self.assertEqual(
+            self._targets(open_ticket), {"response": fast[0], "resolution": fast[1]}
+        )
+        self.assertEqual(
+            open_ticket.sla_response_deadline,
+            open_ticket.date_received + timedelta(hours=1),
+        )
+        # a resolved ticket keeps the SLAs it was measured against
+        self.assertEqual(done_ticket.ticket_sla_ids, before)

@@ -14,8 +14,7 @@ class TestEvaluation(AfterSalesCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Evaluation = cls.env["after.sales.evaluation"]
-        cls.env.ref("after_sales.sla_policy_default").active = False
-        cls.env.ref("after_sales.sla_policy_urgent").active = False
+        cls._archive_data_slas()
         # no demo noise: evaluate a period in the past
         cls.date_from = date(2025, 1, 1)
         cls.date_to = date(2025, 1, 31)

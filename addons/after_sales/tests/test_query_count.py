@@ -12,17 +12,25 @@ from odoo.tests import freeze_time, new_test_user, tagged
 
 from .common import AfterSalesCommon
 
+# helpdesk_mgmt_sla computes each SLA line of a ticket on its own: the
+# deadline planned in the team's calendar at creation, the consumed time
+# recounted at each stage change (a few queries per line, two lines per ticket
+# here). That is the dependency's cost per ticket, allowed by the tests
+# below; what after_sales adds must stay flat.
+OCA_SLA_QUERIES_PER_TICKET = 10
+# helpdesk_mgmt_rating stores each ticket's share of positive ratings, counted
+# with one query per ticket (rating_get_grades) whenever its ratings change,
+# and reads the new rating back for it.
+OCA_RATING_QUERIES_PER_TICKET = 2
+
 
 @tagged("post_install", "-at_install")
 class TestQueryCount(AfterSalesCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.ref("after_sales.sla_policy_default").active = False
-        cls.env.ref("after_sales.sla_policy_urgent").active = False
-        cls.policy = cls.env["after.sales.sla.policy"].create(
-            {"name": "All", "response_hours": 2, "resolution_hours": 8}
-        )
+        cls._archive_data_slas()
+        cls.slas = cls._sla_targets("All", 2, 8)
         cls.customers = cls.env["res.partner"].create(
             [
                 {"name": f"QC Customer {i}", "is_company": True, "email": "q@x.com"}
@@ -44,6 +52,11 @@ class TestQueryCount(AfterSalesCommon):
         first measure may include one-off queries filling caches)."""
         self.assertLessEqual(many, few)
 
+    def assertSlaGrowthOnly(self, few, many, extra_tickets):
+        """Many tickets cost more queries than a few by helpdesk_mgmt_sla's
+        per-line work only."""
+        self.assertLessEqual(many - few, OCA_SLA_QUERIES_PER_TICKET * extra_tickets)
+
     def _tickets(self, count, **vals):
         values = {
             "description": "<p>x</p>",
@@ -63,9 +76,10 @@ class TestQueryCount(AfterSalesCommon):
     def test_loop_transitions(self):
         few = self._tickets(3, user_id=self.agent_1.id)
         many = self._tickets(30, user_id=self.agent_1.id)
-        self.assertNoGrowth(
+        self.assertSlaGrowthOnly(
             self._count(few.action_after_sales_start),
             self._count(many.action_after_sales_start),
+            len(many) - len(few),
         )
 
     def test_auto_dispatch(self):
@@ -81,19 +95,15 @@ class TestQueryCount(AfterSalesCommon):
     def test_sla_stored_computes(self):
         few = self._tickets(3)
         many = self._tickets(30)
-        # deadlines of all the tickets of a policy when its targets change
-        self.assertNoGrowth(
-            self._count(lambda: self.policy.write({"resolution_hours": 9})),
-            self._count(lambda: self.policy.write({"resolution_hours": 10})),
-        )
+        # the SLAs of open tickets matched again when their priority changes
         self.assertNoGrowth(
             self._count(lambda: few.write({"priority": "2"})),
             self._count(lambda: many.write({"priority": "2"})),
         )
-        self.assertEqual(many.sla_policy_id, self.policy)
+        self.assertEqual(many.ticket_sla_ids.sla_id, self.slas)
         self.assertEqual(
             many[0].sla_resolution_deadline,
-            many[0].date_received + timedelta(hours=10),
+            many[0].date_received + timedelta(hours=8),
         )
 
     def test_customer_signals(self):
@@ -151,17 +161,24 @@ class TestQueryCount(AfterSalesCommon):
         )
 
     def test_cron_feedback(self):
+        # only this test's tickets wait for feedback (the demo's, or one a
+        # committed cron test asked, would take places in the batches)
+        self.Ticket.search([("loop_state", "=", "resolved")]).write(
+            {"loop_state": "closed", "no_feedback_reason": "Outside the test"}
+        )
         warmup = self._resolved(1)
         warmup._after_sales_send_feedback_request()
         few = self._resolved(3)
         many = self._resolved(30)
         later = fields.Datetime.now() + timedelta(hours=3)
         with freeze_time(later):
-            self.assertNoGrowth(
-                self._count(few._after_sales_send_feedback_request),
-                self._count(many._after_sales_send_feedback_request),
-            )
-        self.assertEqual(len(many.feedback_token_ids), 30)
+            few_count = self._count(few._after_sales_send_feedback_request)
+            many_count = self._count(many._after_sales_send_feedback_request)
+        self.assertLessEqual(
+            many_count - few_count,
+            OCA_RATING_QUERIES_PER_TICKET * (len(many) - len(few)),
+        )
+        self.assertEqual(len(many.rating_ids), 30)
         # the closing of tickets left without answer
         with freeze_time(later + timedelta(days=8)):
             self.Ticket._cron_after_sales_feedback(1)  # warm-up
@@ -193,7 +210,9 @@ class TestQueryCount(AfterSalesCommon):
         # helpdesk_mgmt draws each new ticket's number from its sequence (a
         # lookup of the sequence and a nextval per ticket); beyond those,
         # only a few one-off queries (caches) may differ
-        self.assertLessEqual(many - few, 2 * (26 - 3) + 4)
+        self.assertLessEqual(
+            many - few, (2 + OCA_SLA_QUERIES_PER_TICKET) * (26 - 3) + 4
+        )
         self.assertTrue(all(self.customers.mapped("after_sales_defector_interviewed")))
 
     def test_agent_list_access_check(self):

@@ -48,9 +48,9 @@ class TestAfterSalesTour(HttpCase):
         ticket.partner_id = self.env["res.partner"].create(
             {"name": "Tour customer", "email": "tour@example.com"}
         )
-        token = ticket._after_sales_send_feedback_request()
+        request = ticket._after_sales_send_feedback_request()
         response = self.url_open(
-            f"/after_sales/feedback/{token.token}/submit",
+            f"/after_sales/feedback/{request.access_token}/submit",
             data={"rating": "5", "comment": "Perfect"},
         )
         self.assertEqual(response.status_code, 200)

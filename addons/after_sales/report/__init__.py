@@ -1,0 +1,1 @@
+from . import sale_customer_churn_report
