@@ -2,19 +2,27 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.tools import SQL
 
+from .demo import generator
+
 # Indexes that ``init()`` creates on other modules' tables over their columns:
 # uninstalling drops our columns (and the indexes on them), not these.
 FOREIGN_INDEXES = ("sale_order_confirmed_partner_date_index",)
 
 
 def post_init_hook(env):
-    """Score the customers the database already has, in the background.
+    """Build the demo story when the addon is installed with demo data, and
+    score the customers the database already has, in the background.
 
-    The installation does not score them itself: on a large base that would
-    hold one transaction over every customer. It asks the scheduler to run
-    the tier job now; the job scores batch after batch, each committed, and
-    the Customer Tiers list and the settings show how far it is.
+    The demo story (orders, invoices, payments of two years, see
+    ``demo/generator.py``) is built here, once every demo file is loaded and
+    before the tests of the installation run. The installation does not
+    score the other customers itself: on a large base that would hold one
+    transaction over every customer. It asks the scheduler to run the tier
+    job now; the job scores batch after batch, each committed, and the
+    Customer Tiers list and the settings show how far it is.
     """
+    if env.ref("base.module_sale_customer_mgmt").demo:
+        generator.load_demo_story(env)
     cron = env.ref(
         "sale_customer_mgmt.ir_cron_recompute_customer_tiers", raise_if_not_found=False
     )

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 
-from .res_users_prospect import MAX_POOL_TARGET
+from .res_users import MAX_POOL_TARGET
 
 CHECK_FIELDS = (
     "check_new_prospects",

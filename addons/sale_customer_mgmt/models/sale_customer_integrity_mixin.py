@@ -36,6 +36,9 @@ from odoo import api, models
 from odoo.exceptions import AccessError, ValidationError
 
 MODULE = "sale_customer_mgmt"
+# the addons whose numeric fields the mixin checks (key_account and
+# after_sales build on this mixin instead of writing their own checks)
+OUR_MODULES = ("sale_customer_mgmt", "key_account", "after_sales")
 NUMBER_TYPES = ("float", "monetary", "integer")
 # PostgreSQL "integer" columns
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
@@ -114,7 +117,7 @@ class SaleCustomerIntegrityMixin(models.AbstractModel):
             if (
                 field is None
                 or field.type not in NUMBER_TYPES
-                or field._module != MODULE
+                or field._module not in OUR_MODULES
                 or value is None
                 or isinstance(value, bool)
             ):

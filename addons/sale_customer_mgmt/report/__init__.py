@@ -7,5 +7,4 @@ from . import sale_customer_product_report
 from . import sale_product_turnover_report
 from . import sale_customer_churn_report
 from . import sale_order_integrated_report
-from . import ir_ui_menu
 from . import res_partner_figures

@@ -3,7 +3,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.crm_lead import MAN_ASSESSMENTS, PROSPECT_SOURCES
+from ..models.crm_lead_man import MAN_ASSESSMENTS
+from ..models.crm_lead_prospect import PROSPECT_SOURCES
 
 
 class CrmDevelopmentReport(models.Model):

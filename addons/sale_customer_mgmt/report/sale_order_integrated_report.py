@@ -96,32 +96,25 @@ class SaleOrderIntegratedReport(models.Model):
     def _table_query(self):
         self._flush_report_sources()
         today = self._today()
-        allocation = self.env["sale.collection.plan"]._instalment_allocation_sql(today)
+        plan_model = self.env["sale.collection.plan"]
+        allocation = plan_model._instalment_allocation_sql(today)
+        shares = plan_model._order_invoice_share_sql(SQL("TRUE"))
         return SQL(
             """
             WITH invoiced AS (
-                SELECT sol.order_id,
-                       SUM(aml.price_total / move.amount_total
-                           * move.amount_total_signed) AS amount,
-                       SUM(aml.price_total / move.amount_total
-                           * move.amount_residual_signed) AS residual,
-                       SUM(CASE WHEN move.invoice_date_due < %(today)s
-                                THEN aml.price_total / move.amount_total
-                                     * move.amount_residual_signed
+                SELECT share.order_id,
+                       SUM(share.invoiced_signed) AS amount,
+                       SUM(share.residual_signed) AS residual,
+                       SUM(CASE WHEN share.invoice_date_due < %(today)s
+                                THEN share.residual_signed
                                 ELSE 0 END) AS overdue,
-                       MAX(CASE WHEN move.move_type = 'out_invoice'
-                                 AND move.amount_residual > 0
-                                 AND move.invoice_date_due < %(today)s
-                                THEN %(today)s - move.invoice_date_due
+                       MAX(CASE WHEN share.move_type = 'out_invoice'
+                                 AND share.move_residual > 0
+                                 AND share.invoice_date_due < %(today)s
+                                THEN %(today)s - share.invoice_date_due
                                 ELSE 0 END) AS days_overdue
-                  FROM sale_order_line_invoice_rel rel
-                  JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                  JOIN account_move_line aml ON aml.id = rel.invoice_line_id
-                  JOIN account_move move ON move.id = aml.move_id
-                 WHERE move.state = 'posted'
-                   AND move.move_type IN ('out_invoice', 'out_refund')
-                   AND move.amount_total <> 0
-              GROUP BY sol.order_id
+                  FROM (%(shares)s) share
+              GROUP BY share.order_id
             ),
             collection AS (
                 SELECT alloc.order_id,
@@ -174,6 +167,7 @@ class SaleOrderIntegratedReport(models.Model):
             """,
             today=today,
             allocation=allocation,
+            shares=shares,
             tier=self._partner_column("commercial", "customer_tier_id", "INTEGER"),
             rate=SQL("COALESCE(NULLIF(so.currency_rate, 0), 1.0)"),
         )

@@ -14,6 +14,7 @@ from . import test_integrated_order
 from . import test_tier_scoring
 from . import test_tier_churn
 from . import test_tier_workflow
+from . import test_tier_figures
 from . import test_tier_access
 from . import test_tier_tour
 from . import test_visit_plan

@@ -10,7 +10,7 @@ from odoo import fields
 from odoo.tests import TransactionCase
 from odoo.tools.safe_eval import safe_eval
 
-from ..models.sale_customer_demo import CUSTOMER_PROFILES, DEMO_SEED
+from ..demo.generator import CUSTOMER_PROFILES, DEMO_SEED, DemoStory
 
 MODULE = "sale_customer_mgmt"
 
@@ -19,7 +19,7 @@ class TestDemoStoryPlan(TransactionCase):
     """The order plans behind each customer profile (no demo data needed)."""
 
     def _plan(self, profile, seed=DEMO_SEED):
-        return self.env["sale.customer.demo"]._demo_order_plan(
+        return DemoStory(self.env)._demo_order_plan(
             profile, random.Random(seed), self.today
         )
 

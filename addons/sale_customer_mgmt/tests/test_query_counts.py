@@ -5,6 +5,7 @@ from datetime import date, datetime
 from odoo import Command
 from odoo.tests import freeze_time, tagged
 
+from .common import QueryCountMixin, count_queries
 from .test_analysis_common import CustomerAnalysisCommon
 
 FEW, MANY = 3, 30
@@ -12,7 +13,7 @@ FEW, MANY = 3, 30
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-15 10:00:00")
-class TestQueryCounts(CustomerAnalysisCommon):
+class TestQueryCounts(QueryCountMixin, CustomerAnalysisCommon):
     """The computes and reports that read many records issue as many queries
     for 30 records as for 3 (grouped reads, no query per record)."""
 
@@ -126,30 +127,11 @@ class TestQueryCounts(CustomerAnalysisCommon):
             ]
         )
 
-    def _count(self, func):
-        """Queries of ``func`` with cold caches (after a warm-up run)."""
-        self.env.invalidate_all()
-        func()
-        self.env.flush_all()
-        self.env.invalidate_all()
-        start = self.cr.sql_log_count
-        func()
-        self.env.flush_all()
-        return self.cr.sql_log_count - start
-
-    def _assert_flat(self, records, read):
-        """``read(records)`` costs no more queries for 30 records than for 3
-        (it may cost fewer: with 3 records, some figures of the other 27 are
-        read apart, e.g. the peers of a target's ranking)."""
-        few = self._count(lambda: read(records[:FEW]))
-        many = self._count(lambda: read(records[:MANY]))
-        self.assertLessEqual(many, few, f"{few} queries for {FEW}, {many} for {MANY}")
-
     def test_visit_counts(self):
-        self._assert_flat(
+        self.assertQueriesFlat(
             self.leads, lambda leads: leads.mapped("customer_visit_count")
         )
-        self._assert_flat(
+        self.assertQueriesFlat(
             self.partners, lambda partners: partners.mapped("customer_visit_count")
         )
 
@@ -160,7 +142,7 @@ class TestQueryCounts(CustomerAnalysisCommon):
             targets.mapped("achievement_rate")
             targets.mapped("rank")
 
-        self._assert_flat(self.targets, read)
+        self.assertQueriesFlat(self.targets, read)
 
     def test_collection_plan_amounts(self):
         def read_plans(plans):
@@ -168,7 +150,7 @@ class TestQueryCounts(CustomerAnalysisCommon):
             plans.mapped("amount_overdue")
             plans.mapped("state")
 
-        self._assert_flat(self.plans, read_plans)
+        self.assertQueriesFlat(self.plans, read_plans)
         lines = self.plans.line_ids.sorted("id")
 
         def read_lines(lines):
@@ -176,8 +158,8 @@ class TestQueryCounts(CustomerAnalysisCommon):
             lines.mapped("state")
             lines.mapped("days_overdue")
 
-        self._assert_flat(lines, read_lines)
-        self._assert_flat(
+        self.assertQueriesFlat(lines, read_lines)
+        self.assertQueriesFlat(
             self.partners, lambda partners: partners._get_overdue_collection_amounts()
         )
 
@@ -195,15 +177,15 @@ class TestQueryCounts(CustomerAnalysisCommon):
             )
             leads.mapped("man_guidance")
 
-        self._assert_flat(self.leads, write)
+        self.assertQueriesFlat(self.leads, write)
 
     def test_development_check_and_pool(self):
         def read(checks):
             checks.mapped("score")
             checks.mapped("visit_success_rate")
 
-        self._assert_flat(self.checks, read)
-        self._assert_flat(
+        self.assertQueriesFlat(self.checks, read)
+        self.assertQueriesFlat(
             self.users, lambda users: users.mapped("prospect_pool_shortfall")
         )
 
@@ -224,7 +206,7 @@ class TestQueryCounts(CustomerAnalysisCommon):
             for model, groupby in reports:
                 self.env[model].read_group([], [], [groupby], lazy=False)
 
-        before = self._count(read_groups)
+        before = count_queries(self.env, read_groups)
         # 27 more customers and salespeople with orders, leads, plans
         self.assertEqual(len(self.orders), MANY)
         extra = self.orders[:FEW].copy()
@@ -235,4 +217,4 @@ class TestQueryCounts(CustomerAnalysisCommon):
                 for i in range(FEW, MANY)
             ]
         )
-        self.assertEqual(self._count(read_groups), before)
+        self.assertEqual(count_queries(self.env, read_groups), before)

@@ -9,7 +9,9 @@ from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
-from odoo.addons.sale_customer_mgmt.models.res_partner import TIER_STORE_COLUMNS
+from odoo.addons.sale_customer_mgmt.models.res_partner_tier_recompute import (
+    TIER_STORE_COLUMNS,
+)
 
 from .tier_common import TODAY, TierCommon
 

@@ -4,8 +4,10 @@ from datetime import date, datetime
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import TransactionCase
 from odoo.tests.common import freeze_time
+
+from .common import SALES_ROLES, make_users
 
 
 @freeze_time("2026-02-10 12:00:00")
@@ -13,15 +15,16 @@ class TestVisit(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.salesman = new_test_user(
-            cls.env, login="visit_salesman", groups="sales_team.group_sale_salesman"
+        users = make_users(
+            cls.env,
+            "visit",
+            {
+                "salesman": SALES_ROLES["salesman"],
+                "colleague": SALES_ROLES["salesman"],
+                "manager": SALES_ROLES["manager"],
+            },
         )
-        cls.colleague = new_test_user(
-            cls.env, login="visit_colleague", groups="sales_team.group_sale_salesman"
-        )
-        cls.manager = new_test_user(
-            cls.env, login="visit_manager", groups="sales_team.group_sale_manager"
-        )
+        cls.salesman, cls.colleague, cls.manager = users.values()
         cls.customer = cls.env["res.partner"].create(
             {"name": "Visited Co", "is_company": True, "user_id": cls.salesman.id}
         )

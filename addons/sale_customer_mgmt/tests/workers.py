@@ -7,6 +7,14 @@ from contextlib import closing, contextmanager
 from odoo import SUPERUSER_ID, api
 from odoo.sql_db import db_connect
 
+# the other shared helpers, importable from here as well
+from .common import (  # noqa: F401
+    SALES_ROLES,
+    QueryCountMixin,
+    count_queries,
+    make_users,
+)
+
 
 @contextmanager
 def two_workers(dbname):

@@ -16,7 +16,7 @@ computed again through the ORM, so the fields that depend on it follow.
 from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
 
-from odoo.addons.sale_customer_mgmt.models.crm_lead import MAN_STATE_FIELDS
+from odoo.addons.sale_customer_mgmt.models.crm_lead_man import MAN_STATE_FIELDS
 
 
 def migrate(cr, version):

@@ -5,8 +5,8 @@ from collections import defaultdict
 from dateutil import relativedelta as rd
 
 from odoo import Command, api, fields, models
-from odoo.tools import SQL
 
+from ..tools import lock_batch
 from .sale_customer_integrity_mixin import finite_or
 
 MAX_POOL_TARGET = 10000
@@ -163,21 +163,14 @@ class ResUsers(models.Model):
         candidates = {user.id for user, __ in todo}
         locked = set()
         if candidates:
-            self.flush_model(["dev_day_event_id"])
-            rows = self.env.execute_query(
-                SQL(
-                    """
-                    SELECT id FROM res_users
-                     WHERE id = ANY(%s)
-                  ORDER BY id
-                     LIMIT %s
-                       FOR NO KEY UPDATE SKIP LOCKED
-                    """,
-                    sorted(candidates),
+            # users another worker is planning are skipped, not waited for
+            locked = set(
+                lock_batch(
+                    self.with_context(active_test=False),
+                    [("id", "in", sorted(candidates))],
                     batch_size,
-                )
+                ).ids
             )
-            locked = {row[0] for row in rows}
         batch = defaultdict(lambda: self.browse())
         for user, company in todo:
             if user.id in locked:

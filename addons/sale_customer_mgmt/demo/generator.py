@@ -1,25 +1,25 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Generator of the demo story's transactional history.
+"""Generator of the demo story's transactional history (demo tooling, not a
+model of the addon).
 
-The static records (customers, contacts, products, salespeople, leads) live in
-``demo/sale_customer_demo.xml``, which calls :meth:`_load_demo_story` at its end.
-That method builds two years of quotations, confirmed orders, invoices, payments
-and credit notes relative to today, so the story never goes stale. It uses a
-``random.Random`` with a fixed seed: the same database date gives the same story.
+The static records (customers, contacts, products, salespeople, leads, visits)
+live in the demo XML files. When the addon is installed with demo data, its
+``post_init_hook`` calls :func:`load_demo_story` once they are loaded: it builds
+two years of quotations, confirmed orders, invoices, payments and credit notes
+relative to today, so the story never goes stale, then what stands on them
+(two collection plans, an order change) and scores every demo customer. It uses
+a ``random.Random`` with a fixed seed: the same database date gives the same
+story.
 """
 
-import logging
 import random
-import time
 from collections import defaultdict
 from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, api, fields, models
-
-_logger = logging.getLogger(__name__)
+from odoo import Command, fields
 
 DEMO_SEED = 20260101
 
@@ -111,14 +111,15 @@ PRODUCT_KEYS = (
 PAY_DAYS = (10, 25)
 
 
-class SaleCustomerDemo(models.AbstractModel):
-    _name = "sale.customer.demo"
-    _description = "Customer Management Demo Story"
+class DemoStory:
+    """The steps of the story, on one environment."""
+
+    def __init__(self, env):
+        self.env = env
 
     # ------------------------------------------------------------------
     # order plans
     # ------------------------------------------------------------------
-    @api.model
     def _demo_walk(self, rng, start, end, interval, jitter=0.3):
         """Dates from ``start`` to ``end`` roughly every ``interval`` days."""
         day = start + timedelta(days=rng.randint(0, max(interval // 2, 1)))
@@ -129,7 +130,6 @@ class SaleCustomerDemo(models.AbstractModel):
             day += timedelta(days=max(int(round(step)), 1))
         return dates
 
-    @api.model
     def _demo_basket(self, rng, families, scale=1.0):
         lines = []
         for family in families:
@@ -143,25 +143,21 @@ class SaleCustomerDemo(models.AbstractModel):
                 lines.append((key, max(1, int(round(rng.randint(low, high) * scale)))))
         return lines
 
-    @api.model
     def _demo_equipment(self, rng, choices=EQUIPMENT):
         key = rng.choice(choices)
         qty = rng.randint(1, 2)
         return [(key, qty), ("installation", qty), ("training", rng.randint(2, 4))]
 
-    @api.model
     def _demo_recent(self, rng, today):
         """A last order of the past three weeks, so a regular buyer looks active."""
         return today - timedelta(days=rng.randint(2, 20))
 
-    @api.model
     def _demo_order_plan(self, profile, rng, today):
         """Return ``[(date, [(product_key, qty), ...]), ...]`` for a profile."""
         method = getattr(self, f"_demo_plan_{profile}", None)
         plan = method(rng, today) if method else []
         return sorted(plan, key=lambda item: item[0])
 
-    @api.model
     def _demo_plan_key_regular(self, rng, today):
         """Big regular buyer: monthly consumables, equipment and service yearly."""
         plan = []
@@ -179,7 +175,6 @@ class SaleCustomerDemo(models.AbstractModel):
         plan.append((self._demo_recent(rng, today), self._demo_basket(rng, CONS, 3.0)))
         return plan
 
-    @api.model
     def _demo_plan_growing(self, rng, today):
         """Small and rare a year ago, now monthly and bigger, new equipment."""
         year_ago = today - relativedelta(months=12)
@@ -195,7 +190,6 @@ class SaleCustomerDemo(models.AbstractModel):
         plan.append((self._demo_recent(rng, today), self._demo_basket(rng, CONS, 2.0)))
         return plan
 
-    @api.model
     def _demo_plan_regular(self, rng, today):
         """Steady buyer of consumables and spare parts."""
         plan = []
@@ -207,7 +201,6 @@ class SaleCustomerDemo(models.AbstractModel):
         plan.append((self._demo_recent(rng, today), self._demo_basket(rng, CONS, 1.2)))
         return plan
 
-    @api.model
     def _demo_plan_small(self, rng, today):
         """A few small consumables orders a year."""
         return [
@@ -217,7 +210,6 @@ class SaleCustomerDemo(models.AbstractModel):
             )
         ]
 
-    @api.model
     def _demo_plan_shrinking(self, rng, today):
         """Big last year, spend down by far more than half this year."""
         year_ago = today - relativedelta(months=12)
@@ -230,7 +222,6 @@ class SaleCustomerDemo(models.AbstractModel):
             plan.append((day, self._demo_basket(rng, ["consumables"], 0.5)))
         return plan
 
-    @api.model
     def _demo_plan_stopped_consumables(self, rng, today):
         """Bought equipment, then consumables, which stopped 8 months ago."""
         bought = today - relativedelta(months=20, days=rng.randint(0, 15))
@@ -246,7 +237,6 @@ class SaleCustomerDemo(models.AbstractModel):
         plan.append((self._demo_recent(rng, today), [("spindle_kit", 1)]))
         return plan
 
-    @api.model
     def _demo_plan_at_risk(self, rng, today):
         """Ordered every 6 weeks, nothing for the last 58-66 days (< 2 intervals)."""
         last = today - timedelta(days=rng.randint(58, 66))
@@ -268,7 +258,6 @@ class SaleCustomerDemo(models.AbstractModel):
         plan.append((last, [("carbide_insert", 50), ("cutting_fluid", 20)]))
         return plan
 
-    @api.model
     def _demo_plan_lost(self, rng, today):
         """Regular buyer until 10-14 months ago, nothing since."""
         last = today - timedelta(days=rng.randint(300, 420))
@@ -278,7 +267,6 @@ class SaleCustomerDemo(models.AbstractModel):
             plan.append((day, self._demo_basket(rng, families, 1.0)))
         return plan
 
-    @api.model
     def _demo_plan_low_margin(self, rng, today):
         """Trader buying spare parts and compressors at rock-bottom prices."""
         plan = []
@@ -292,16 +280,19 @@ class SaleCustomerDemo(models.AbstractModel):
     # ------------------------------------------------------------------
     # main entry point
     # ------------------------------------------------------------------
-    @api.model
     def _load_demo_story(self):
         """Create the demo history: orders, invoices, payments, credit notes."""
-        started, cpu_started = time.monotonic(), time.process_time()
-        demo = self.with_context(
-            tracking_disable=True,
-            mail_create_nolog=True,
-            mail_notrack=True,
-            mail_auto_subscribe_no_notify=True,
-            disable_cancel_warning=True,
+        demo = DemoStory(
+            self.env(
+                context=dict(
+                    self.env.context,
+                    tracking_disable=True,
+                    mail_create_nolog=True,
+                    mail_notrack=True,
+                    mail_auto_subscribe_no_notify=True,
+                    disable_cancel_warning=True,
+                )
+            )
         )
         rng = random.Random(DEMO_SEED)
         today = fields.Date.today()
@@ -313,34 +304,14 @@ class SaleCustomerDemo(models.AbstractModel):
             key: demo.env.ref(f"sale_customer_mgmt.res_partner_{key}_demo")
             for key in CUSTOMER_PROFILES
         }
-        timings = []
         orders = demo._demo_create_orders(rng, today, partners, products)
-        timings.append(time.monotonic())
         invoices = demo._demo_create_invoices(rng, today, orders)
-        timings.append(time.monotonic())
         keys = {partner.id: key for key, partner in partners.items()}
-        refunds = demo._demo_create_credit_notes(rng, today, invoices, keys)
+        demo._demo_create_credit_notes(rng, today, invoices, keys)
         demo._demo_register_payments(rng, today, invoices, keys)
         demo._demo_link_won_leads(orders)
-        timings.append(time.monotonic())
-        _logger.info(
-            "demo story: %(orders)s orders, %(invoices)s invoices, %(refunds)s credit"
-            " notes in %(total).1fs (orders %(o).1fs, invoices %(i).1fs,"
-            " payments %(p).1fs; %(cpu).1fs of CPU in this process)",
-            {
-                "orders": len(orders),
-                "invoices": len(invoices),
-                "refunds": len(refunds),
-                "total": timings[-1] - started,
-                "o": timings[0] - started,
-                "i": timings[1] - timings[0],
-                "p": timings[2] - timings[1],
-                "cpu": time.process_time() - cpu_started,
-            },
-        )
         return True
 
-    @api.model
     def _demo_create_orders(self, rng, today, partners, products):
         """Create quotations and orders; return the confirmed ones."""
         order_vals = []  # (date, state, vals)
@@ -415,7 +386,6 @@ class SaleCustomerDemo(models.AbstractModel):
         by_state["cancel"]._action_cancel()
         return confirmed
 
-    @api.model
     def _demo_create_invoices(self, rng, today, orders):
         """Invoice the orders older than a month, dated after the order."""
         limit = today - timedelta(days=30)
@@ -442,14 +412,12 @@ class SaleCustomerDemo(models.AbstractModel):
         invoices.action_post()
         return invoices
 
-    @api.model
     def _demo_receivable_lines(self, moves):
         return moves.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
             and not line.reconciled
         )
 
-    @api.model
     def _demo_create_credit_notes(self, rng, today, invoices, keys):
         """A few quality allowances (质量折让) credited on invoices."""
         candidates = invoices.filtered(
@@ -489,7 +457,6 @@ class SaleCustomerDemo(models.AbstractModel):
             refunds |= refund
         return refunds
 
-    @api.model
     def _demo_pay_run(self, day, earliest, forward=True):
         """Snap ``day`` to a customer pay-run day, never before ``earliest``."""
         runs = sorted(
@@ -503,7 +470,6 @@ class SaleCustomerDemo(models.AbstractModel):
                 return before[-1]
         return min(run for run in runs if run >= max(day, earliest))
 
-    @api.model
     def _demo_register_payments(self, rng, today, invoices, keys):
         """Pay the invoices the way each profile pays: on time, late, partly, not."""
         full = defaultdict(lambda: self.env["account.move"])
@@ -543,7 +509,6 @@ class SaleCustomerDemo(models.AbstractModel):
                 full[pay_date] |= invoice
         self._demo_pay(full, partial)
 
-    @api.model
     def _demo_pay(self, full, partial):
         """Create, post and reconcile the customer payments in one batch.
 
@@ -585,7 +550,6 @@ class SaleCustomerDemo(models.AbstractModel):
         self.env["account.move.line"]._reconcile_plan(plan)
         return payments
 
-    @api.model
     def _demo_link_won_leads(self, orders):
         """Attach each won opportunity to its customer's latest equipment order."""
         equipment = self.env.ref("sale_customer_mgmt.product_category_equipment_demo")
@@ -603,3 +567,63 @@ class SaleCustomerDemo(models.AbstractModel):
             )
             order = (with_equipment or candidates).sorted("date_order")[-1:]
             order.opportunity_id = lead
+
+    def _demo_collection_plans(self):
+        """Collection plans of the latest orders of two customers, from their
+        payment terms."""
+        plans = self.env["sale.collection.plan"]
+        data = []
+        for key in ("hengli", "dongfang"):
+            partner = self.env.ref(f"sale_customer_mgmt.res_partner_{key}_demo")
+            order = self.env["sale.order"].search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("state", "=", "sale"),
+                    ("payment_term_id", "!=", False),
+                ],
+                limit=1,
+            )
+            plan = plans.create({"order_id": order.id})
+            data.append(
+                {
+                    "xml_id": f"sale_customer_mgmt.sale_collection_plan_{key}_demo",
+                    "record": plan,
+                    "noupdate": True,
+                }
+            )
+            plans |= plan
+        self.env["ir.model.data"]._update_xmlids(data)
+        plans.action_generate_from_payment_terms()
+
+    def _demo_order_change(self):
+        """李娜 raised the latest order of 恒力精密 by 15 %: the manager
+        approves it."""
+        partner = self.env.ref("sale_customer_mgmt.res_partner_hengli_demo")
+        order = self.env["sale.order"].search(
+            [("partner_id", "=", partner.id), ("state", "=", "sale")], limit=1
+        )
+        self.env["sale.order.change"].create(
+            {
+                "order_id": order.id,
+                "user_id": self.env.ref(
+                    "sale_customer_mgmt.user_salesman_lina_demo"
+                ).id,
+                "amount_before": order.amount_total,
+                "amount_after": round(order.amount_total * 1.15, 2),
+                "description": "客户追加 2 套伺服电机及安装调试，订单总额上调 15%。",
+            }
+        )
+
+    def _demo_score_customers(self):
+        """Score every demo customer from the generated history."""
+        partners = self.env["res.partner"]
+        partners.search(partners._tier_customer_domain())._recompute_tiers()
+
+
+def load_demo_story(env):
+    """Build the demo story's history on the demo records just loaded."""
+    story = DemoStory(env)
+    story._load_demo_story()
+    story._demo_collection_plans()
+    story._demo_order_change()
+    story._demo_score_customers()
