@@ -13,47 +13,26 @@ CALL_TRANSITIONS = {
 # contact and the freshness of the account are read from done calls)
 CALL_LOCKED_FIELDS = ("partner_id", "contact_id", "user_id", "date", "company_id")
 
-QUESTION_TYPES = [
-    ("situation", "Situation"),
-    ("problem", "Problem"),
-    ("implication", "Implication"),
-    ("need_payoff", "Need-Payoff"),
-]
-
 
 class KeyAccountCall(models.Model):
     _name = "key.account.call"
     _description = "Key Account SPIN Call"
-    _inherit = ["mail.thread", "mail.activity.mixin", "key.account.number.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "key.account.company.record.mixin",
+    ]
     _order = "date desc, id desc"
-    _check_company_auto = True
 
     name = fields.Char(string="Objective", required=True)
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Account",
-        required=True,
-        index=True,
-        check_company=True,
-        domain=[("is_key_account", "=", True)],
-    )
     contact_id = fields.Many2one(
         "res.partner",
         string="Contact",
         check_company=True,
         domain="[('parent_id', '=', partner_id)]",
     )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
-    user_id = fields.Many2one(
-        "res.users",
-        string="Salesperson",
-        default=lambda self: self.env.user,
-        required=True,
-        index=True,
-        check_company=True,
-    )
+    user_id = fields.Many2one(string="Salesperson", required=True, index=True)
+    # a call has an hour: the date of the mixin becomes a date and time
     date = fields.Datetime(
         required=True,
         default=fields.Datetime.now,
@@ -186,25 +165,3 @@ class KeyAccountCall(models.Model):
     def action_cancel(self):
         self.write({"state": "cancel"})
         return True
-
-
-class KeyAccountCallQuestion(models.Model):
-    _name = "key.account.call.question"
-    _inherit = "key.account.number.mixin"
-    _description = "SPIN Question"
-    _order = "call_id, sequence, id"
-
-    call_id = fields.Many2one(
-        "key.account.call", required=True, ondelete="cascade", index=True
-    )
-    sequence = fields.Integer(default=10)
-    question_type = fields.Selection(QUESTION_TYPES, string="Type", required=True)
-    name = fields.Char(string="Question", required=True)
-    answer = fields.Text()
-    user_id = fields.Many2one(
-        related="call_id.user_id", store=True, string="Salesperson", index=True
-    )
-    partner_id = fields.Many2one(related="call_id.partner_id", store=True)
-    company_id = fields.Many2one(related="call_id.company_id", store=True)
-    call_date = fields.Datetime(related="call_id.date", store=True)
-    call_state = fields.Selection(related="call_id.state", store=True)

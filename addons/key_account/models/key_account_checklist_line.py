@@ -14,7 +14,7 @@ class KeyAccountChecklistLine(models.Model):
     ``note``), and the system records who and when."""
 
     _name = "key.account.checklist.line"
-    _inherit = "key.account.number.mixin"
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Key Account Exit Checklist Completion"
     _order = "stage_sequence, sequence, id"
 

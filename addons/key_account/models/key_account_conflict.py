@@ -6,29 +6,15 @@ from odoo import fields, models
 class KeyAccountConflict(models.Model):
     _name = "key.account.conflict"
     _description = "Key Account Conflict"
-    _inherit = ["mail.thread", "mail.activity.mixin", "key.account.number.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "key.account.company.record.mixin",
+    ]
     _order = "date desc, id desc"
-    _check_company_auto = True
 
     name = fields.Char(string="Subject", required=True)
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Account",
-        required=True,
-        index=True,
-        check_company=True,
-        domain=[("is_key_account", "=", True)],
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
-    user_id = fields.Many2one(
-        "res.users",
-        string="Handled By",
-        default=lambda self: self.env.user,
-        check_company=True,
-    )
-    date = fields.Date(default=fields.Date.context_today, required=True)
+    user_id = fields.Many2one(string="Handled By")
     cause = fields.Selection(
         [
             ("incompatible_goals", "Incompatible Goals"),

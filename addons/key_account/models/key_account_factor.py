@@ -11,7 +11,7 @@ FACTOR_TYPES = [
 
 class KeyAccountFactor(models.Model):
     _name = "key.account.factor"
-    _inherit = "key.account.number.mixin"
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Key Account Selection Factor"
     _order = "factor_type, sequence, id"
 

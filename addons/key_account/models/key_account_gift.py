@@ -42,19 +42,14 @@ def _filled(text):
 class KeyAccountGift(models.Model):
     _name = "key.account.gift"
     _description = "Gift and Hospitality Entry"
-    _inherit = ["mail.thread", "mail.activity.mixin", "key.account.number.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "key.account.company.record.mixin",
+    ]
     _order = "date desc, id desc"
-    _check_company_auto = True
 
     name = fields.Char(string="Description", required=True)
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Account",
-        required=True,
-        index=True,
-        check_company=True,
-        domain=[("is_key_account", "=", True)],
-    )
     contact_id = fields.Many2one(
         "res.partner",
         string="Recipient",
@@ -64,18 +59,8 @@ class KeyAccountGift(models.Model):
         help="A contact of the account: the gift policy of the recipient's "
         "company applies.",
     )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    user_id = fields.Many2one(
-        "res.users",
-        string="Given By",
-        default=lambda self: self.env.user,
-        required=True,
-        check_company=True,
-    )
-    date = fields.Date(default=fields.Date.context_today, required=True)
+    user_id = fields.Many2one(string="Given By", required=True)
     gift_type = fields.Selection(
         [("gift", "Gift"), ("hospitality", "Hospitality")],
         string="Type",

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 
 class KeyAccountNeed(models.Model):
     _name = "key.account.need"
-    _inherit = "key.account.number.mixin"
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Key Person Need"
     _order = "account_id, contact_id, id"
 

@@ -19,7 +19,7 @@ MAX_REVIEW_INTERVAL = 60
 class KeyAccountPlan(models.Model):
     _name = "key.account.plan"
     _description = "Key Account Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin", "key.account.number.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sale.customer.integrity.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -273,24 +273,3 @@ class KeyAccountPlan(models.Model):
     def action_close(self):
         self.write({"state": "closed"})
         return True
-
-
-class KeyAccountPlanAction(models.Model):
-    _name = "key.account.plan.action"
-    _inherit = "key.account.number.mixin"
-    _description = "Key Account Plan Action"
-    _order = "date_deadline, sequence, id"
-
-    plan_id = fields.Many2one(
-        "key.account.plan", required=True, ondelete="cascade", index=True
-    )
-    sequence = fields.Integer(default=10)
-    name = fields.Char(string="Action", required=True)
-    user_id = fields.Many2one("res.users", string="Owner")
-    date_deadline = fields.Date(string="Deadline")
-    state = fields.Selection(
-        [("todo", "To Do"), ("done", "Done"), ("cancel", "Cancelled")],
-        default="todo",
-        required=True,
-    )
-    note = fields.Char()

@@ -6,7 +6,7 @@ from odoo.exceptions import ValidationError
 
 class KeyAccountRating(models.Model):
     _name = "key.account.rating"
-    _inherit = "key.account.number.mixin"
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Key Account Factor Rating"
     _order = "factor_type, sequence, id"
 

@@ -6,16 +6,9 @@ from odoo import fields, models
 class KeyAccountRisk(models.Model):
     _name = "key.account.risk"
     _description = "Key Account Defection Risk"
-    _inherit = ["mail.thread", "key.account.number.mixin"]
+    _inherit = ["mail.thread", "key.account.record.mixin"]
     _order = "state, level desc, id desc"
 
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Account",
-        required=True,
-        index=True,
-        domain=[("is_key_account", "=", True)],
-    )
     cause = fields.Selection(
         [
             ("strategy_change", "Customer Strategy Change"),
@@ -39,8 +32,6 @@ class KeyAccountRisk(models.Model):
         required=True,
         tracking=True,
     )
-    date = fields.Date(default=fields.Date.context_today, required=True)
-    user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
     description = fields.Text()
     mitigation = fields.Text(help="What we do to keep the account.")
     competitor = fields.Char(help="Competitor involved, if any.")

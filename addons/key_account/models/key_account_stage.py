@@ -13,7 +13,7 @@ STAGE_CODES = [
 
 class KeyAccountStage(models.Model):
     _name = "key.account.stage"
-    _inherit = "key.account.number.mixin"
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Key Account Relationship Stage"
     _order = "sequence, id"
 

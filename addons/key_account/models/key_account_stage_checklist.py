@@ -5,7 +5,7 @@ from odoo import api, fields, models
 
 class KeyAccountStageChecklist(models.Model):
     _name = "key.account.stage.checklist"
-    _inherit = "key.account.number.mixin"
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Key Account Stage Exit Checklist Item"
     _order = "stage_id, sequence, id"
 

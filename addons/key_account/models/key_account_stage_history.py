@@ -19,7 +19,7 @@ class KeyAccountStageHistory(models.Model):
     write or unlink of theirs passes, whatever their group or the context."""
 
     _name = "key.account.stage.history"
-    _inherit = "key.account.number.mixin"
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Key Account Stage History"
     _order = "date_start desc, id desc"
 

@@ -3,12 +3,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.sale_customer_mgmt.tools import get_param
+
 # the settings of key_account kept in ir.config_parameter:
-# {parameter: (default, type, minimum, maximum)}
+# {parameter: (default, minimum, maximum)}; the default gives the type
 KA_PARAMETERS = {
-    "key_account.quadrant_threshold": (5.0, float, 0.0, 10.0),
-    "key_account.contact_alert_days": (60, int, 1, 3650),
-    "key_account.freshness_days": (90, int, 1, 3650),
+    "key_account.quadrant_threshold": (5.0, 0.0, 10.0),
+    "key_account.contact_alert_days": (60, 1, 3650),
+    "key_account.freshness_days": (90, 1, 3650),
 }
 # {settings field: parameter}; read and saved here rather than through the
 # standard ``config_parameter``, which keeps whatever text is stored (and logs
@@ -24,28 +26,13 @@ KA_SETTING_FIELDS = {
 def ka_get_param(env, key):
     """The value of the key_account parameter ``key``, converted to its type
     and within its bounds; the default when the stored text is missing, is
-    not a number of that type (``"1e6"`` for a number of days, ``"nan"``,
-    ``"False"``) or is out of bounds. A bad value stored by hand (Settings >
-    Technical > System Parameters) thus never reaches a computation or a
-    cron."""
-    default, cast, minimum, maximum = KA_PARAMETERS[key]
-    # sudo: configuration parameters are only readable by administrators
-    raw = env["ir.config_parameter"].sudo().get_param(key)
-    if not raw:
-        return default
-    try:
-        value = cast(raw)
-    except (TypeError, ValueError, OverflowError):
-        return default
-    # also false for NaN
-    if not minimum <= value <= maximum:
-        return default
-    return value
+    not a number of that type or is out of bounds (see ``get_param``)."""
+    default, minimum, maximum = KA_PARAMETERS[key]
+    return get_param(env, key, default, minimum, maximum)
 
 
 class ResConfigSettings(models.TransientModel):
-    _name = "res.config.settings"
-    _inherit = ["res.config.settings", "key.account.number.mixin"]
+    _inherit = "res.config.settings"
 
     ka_quadrant_threshold = fields.Float(
         string="Quadrant Threshold",
@@ -64,7 +51,7 @@ class ResConfigSettings(models.TransientModel):
     @api.constrains(*KA_SETTING_FIELDS)
     def _check_ka_settings(self):
         for fname, key in KA_SETTING_FIELDS.items():
-            _default, _cast, minimum, maximum = KA_PARAMETERS[key]
+            _default, minimum, maximum = KA_PARAMETERS[key]
             for settings in self:
                 if not minimum <= settings[fname] <= maximum:
                     raise ValidationError(

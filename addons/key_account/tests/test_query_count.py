@@ -11,6 +11,11 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests import tagged
 
+from odoo.addons.sale_customer_mgmt.tests.common import (
+    QueryCountMixin,
+    count_queries,
+)
+
 from .common import KeyAccountCommon
 
 _logger = logging.getLogger(__name__)
@@ -19,7 +24,7 @@ FEW, MANY = 3, 30
 
 
 @tagged("post_install", "-at_install")
-class TestKeyAccountQueryCount(KeyAccountCommon):
+class TestKeyAccountQueryCount(QueryCountMixin, KeyAccountCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -172,19 +177,6 @@ class TestKeyAccountQueryCount(KeyAccountCommon):
         )
         orders.action_confirm()
 
-    def _count(self, func):
-        """Queries of ``func`` and of the flush of what it wrote, with cold
-        caches (after a warm-up run that fills the registry caches)."""
-        self.env.flush_all()
-        self.env.invalidate_all()
-        func()
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.env.cr.sql_log_count
-        func()
-        self.env.flush_all()
-        return self.env.cr.sql_log_count - before
-
     def _measure(self, func):
         """Queries of one run of ``func`` (and of its flush), cold caches."""
         self.env.flush_all()
@@ -193,13 +185,6 @@ class TestKeyAccountQueryCount(KeyAccountCommon):
         func()
         self.env.flush_all()
         return self.env.cr.sql_log_count - before
-
-    def _assert_flat(self, records, func, few=FEW, many=MANY):
-        """``func(records)`` costs no more queries for ``many`` records than
-        for ``few``."""
-        count_few = self._count(lambda: func(records[:few]))
-        count_many = self._count(lambda: func(records[:many]))
-        self._assert_no_growth(count_few, count_many, few, many)
 
     def _assert_no_growth(self, count_few, count_many, few=FEW, many=MANY):
         """The queries for ``many`` records are not more than for ``few``
@@ -241,9 +226,9 @@ class TestKeyAccountQueryCount(KeyAccountCommon):
             flip["value"] = 7.0 if flip["value"] != 7.0 else 3.0
             accounts.ka_rating_ids.write({"rating": flip["value"]})
 
-        self._assert_flat(self.accounts, rate)
+        self.assertQueriesFlat(self.accounts, rate)
         self.assertEqual(self.accounts[-1].ka_attractiveness, flip["value"])
-        self._assert_flat(
+        self.assertQueriesFlat(
             self.accounts,
             lambda accounts: self._recompute(
                 accounts, "ka_attractiveness", "ka_advantage"
@@ -251,7 +236,7 @@ class TestKeyAccountQueryCount(KeyAccountCommon):
         )
 
     def test_quadrant_and_supplier_position(self):
-        self._assert_flat(
+        self.assertQueriesFlat(
             self.accounts,
             lambda accounts: self._recompute(
                 accounts,
@@ -264,7 +249,7 @@ class TestKeyAccountQueryCount(KeyAccountCommon):
         self.assertEqual(self.accounts[1].ka_supplier_position, "tactical_convenience")
 
     def test_checklist_progress(self):
-        self._assert_flat(
+        self.assertQueriesFlat(
             self._as_ka_user(self.accounts),
             lambda accounts: accounts.mapped("ka_checklist_progress"),
         )
@@ -274,7 +259,7 @@ class TestKeyAccountQueryCount(KeyAccountCommon):
         )
 
     def test_network(self):
-        self._assert_flat(
+        self.assertQueriesFlat(
             self.accounts,
             lambda accounts: self._recompute(
                 accounts,
@@ -283,7 +268,7 @@ class TestKeyAccountQueryCount(KeyAccountCommon):
                 "ka_single_thread",
             ),
         )
-        self._assert_flat(
+        self.assertQueriesFlat(
             self._as_ka_user(self.accounts),
             lambda accounts: accounts.mapped("ka_network_pairs"),
         )
@@ -301,8 +286,8 @@ class TestKeyAccountQueryCount(KeyAccountCommon):
             ):
                 accounts.mapped(fname)
 
-        self._assert_flat(self._as_ka_user(self.accounts), read)
-        self._assert_flat(self._as_ka_user(self.deciders), read)
+        self.assertQueriesFlat(self._as_ka_user(self.accounts), read)
+        self.assertQueriesFlat(self._as_ka_user(self.deciders), read)
         self.assertEqual(self.accounts[0].ka_switching_cost, 1)
         self.assertTrue(self.accounts[0].ka_at_risk)  # open high risk
 
@@ -313,9 +298,9 @@ class TestKeyAccountQueryCount(KeyAccountCommon):
             return Partner.search([("ka_at_risk", "=", True)])
 
         self._set_key_accounts(FEW)
-        few = self._count(search)
+        few = count_queries(self.env, search)
         self._set_key_accounts(MANY)
-        many = self._count(search)
+        many = count_queries(self.env, search)
         self._assert_no_growth(few, many)
         found = search()
         # the accounts with an open high risk; the others have one line and
@@ -327,7 +312,7 @@ class TestKeyAccountQueryCount(KeyAccountCommon):
 
     # ------------------------------------------------------------------ DMU
     def test_contact_alert(self):
-        self._assert_flat(
+        self.assertQueriesFlat(
             self._as_ka_user(self.deciders),
             lambda contacts: contacts.mapped("ka_contact_alert"),
         )
@@ -366,8 +351,8 @@ class TestKeyAccountQueryCount(KeyAccountCommon):
             contacts.mapped("ka_currency_id")
             contacts.mapped("ka_is_candidate")
 
-        self._assert_flat(self._as_ka_user(self.deciders), read)
-        self._assert_flat(
+        self.assertQueriesFlat(self._as_ka_user(self.deciders), read)
+        self.assertQueriesFlat(
             self.deciders,
             lambda contacts: self._recompute(contacts, "ka_matrix_position"),
         )
@@ -377,8 +362,8 @@ class TestKeyAccountQueryCount(KeyAccountCommon):
             calls.mapped("implicit_need_count")
             calls.mapped("explicit_need_count")
 
-        self._assert_flat(self._as_ka_user(self.calls), read)
-        self._assert_flat(
+        self.assertQueriesFlat(self._as_ka_user(self.calls), read)
+        self.assertQueriesFlat(
             self.calls,
             lambda calls: self._recompute(calls, "situation_count", "problem_count"),
         )
@@ -392,7 +377,7 @@ class TestKeyAccountQueryCount(KeyAccountCommon):
             calls.sudo().state = "planned"
             calls.action_done()
 
-        self._assert_flat(self._as_ka_user(self.calls), close)
+        self.assertQueriesFlat(self._as_ka_user(self.calls), close)
         self.assertEqual(
             set(self.deciders.mapped("ka_last_contact_date")),
             {fields.Date.to_date("2026-03-01")},
@@ -462,20 +447,20 @@ class TestKeyAccountQueryCount(KeyAccountCommon):
     def test_stage_history_duration(self):
         histories = self.accounts.ka_history_ids
         self.assertEqual(len(histories), MANY)
-        self._assert_flat(
+        self.assertQueriesFlat(
             histories,
             lambda lines: self._recompute(lines, "duration_days"),
         )
 
     # ------------------------------------------------------------------ plans, gifts
     def test_plan_balance_and_report(self):
-        self._assert_flat(
+        self.assertQueriesFlat(
             self._as_ka_user(self.plans),
             lambda plans: (plans.mapped("balance_ok"), plans.mapped("balance_message")),
         )
         self.assertIn("market opportunity", self.plans[0].balance_message)
         Report = self.env["ir.actions.report"]
-        self._assert_flat(
+        self.assertQueriesFlat(
             self.plans,
             lambda plans: Report._render_qweb_html(
                 "key_account.report_key_account_plan", plans.ids
@@ -484,7 +469,7 @@ class TestKeyAccountQueryCount(KeyAccountCommon):
 
     def test_gift_breach(self):
         gifts = self._as_ka_user(self.gifts)
-        self._assert_flat(gifts, lambda gifts: gifts.mapped("breach_message"))
+        self.assertQueriesFlat(gifts, lambda gifts: gifts.mapped("breach_message"))
         self.assertFalse(gifts[0].breach_message)
 
         def register(gifts):
@@ -493,7 +478,7 @@ class TestKeyAccountQueryCount(KeyAccountCommon):
             gifts.sudo().write({"state": "draft"})
             gifts.action_register()
 
-        self._assert_flat(gifts, register, few=2 * FEW, many=2 * MANY)
+        self.assertQueriesFlat(gifts, register, few=2 * FEW, many=2 * MANY)
         self.assertEqual(set(gifts.mapped("state")), {"registered"})
         # a third gift breaks the limit of 100 per person and year
         extra = self.env["key.account.gift"].create(
@@ -549,7 +534,7 @@ class TestKeyAccountQueryCount(KeyAccountCommon):
             )
 
         self._set_key_accounts(FEW)
-        few = self._count(read_groups)
+        few = count_queries(self.env, read_groups)
         self._set_key_accounts(MANY)
-        many = self._count(read_groups)
+        many = count_queries(self.env, read_groups)
         self._assert_no_growth(few, many)
