@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.addons.sale_customer_mgmt.hooks import drop_indexes
 
+from . import demo_story
+
 # Indexes that ``init()`` creates on helpdesk_mgmt's table over its columns:
 # uninstalling drops our columns (and the indexes on them), not these.
 FOREIGN_INDEXES = (
@@ -16,7 +18,8 @@ def post_init_hook(env):
     """Teams that existed before the installation opt in to the loop later.
 
     The field defaults to True (new teams use the loop); the after-sales team
-    created by this addon keeps it.
+    created by this addon keeps it. With demo data, the demo tickets go
+    through the loop (demo_story.py).
     """
     own_team = env.ref("after_sales.helpdesk_team_after_sales", False)
     teams = (
@@ -25,6 +28,10 @@ def post_init_hook(env):
         .search([("id", "!=", own_team.id if own_team else 0)])
     )
     teams.write({"after_sales_loop": False})
+    # installed with demo data (loaded before this hook): the demo tickets'
+    # story through the loop
+    if env.ref("base.module_after_sales").demo:
+        demo_story.play(env)
 
 
 def uninstall_hook(env):

@@ -6,7 +6,7 @@ from odoo.exceptions import ValidationError
 
 class AfterSalesFormAnswer(models.Model):
     _name = "after.sales.form.answer"
-    _inherit = ["after.sales.number.mixin"]
+    _inherit = ["sale.customer.integrity.mixin"]
     _description = "Service Form Answer"
     _order = "sequence, id"
 

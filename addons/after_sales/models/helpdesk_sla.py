@@ -24,7 +24,7 @@ class HelpdeskSla(models.Model):
     """
 
     _name = "helpdesk.sla"
-    _inherit = ["helpdesk.sla", "after.sales.number.mixin"]
+    _inherit = ["helpdesk.sla", "sale.customer.integrity.mixin"]
     _order = "sequence, id"
 
     sequence = fields.Integer(default=10)

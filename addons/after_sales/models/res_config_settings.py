@@ -5,7 +5,7 @@ import math
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .after_sales_evaluation import REPURCHASE_THRESHOLDS
+from .after_sales_evaluation_figures import REPURCHASE_THRESHOLDS
 
 # Where each number of the loop's settings makes sense; the crons do date
 # arithmetic with the days and hours, the evaluation divides by the weights.

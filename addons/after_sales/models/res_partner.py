@@ -17,6 +17,10 @@ class ResPartner(models.Model):
         "marked as lost (once per customer).",
     )
 
+    @api.model
+    def _scm_system_fields(self):
+        return super()._scm_system_fields() | {"after_sales_defector_interviewed"}
+
     def _get_cooperation_signals(self):
         """Customer ratings (1-5 -> 0-100) minus 10 points per complaint."""
         res = super()._get_cooperation_signals()

@@ -4,7 +4,12 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from .helpdesk_ticket import lock_batch
+from odoo.addons.sale_customer_mgmt.models.sale_customer_integrity_mixin import (
+    as_system,
+)
+from odoo.addons.sale_customer_mgmt.tools import lock_batch
+
+from .helpdesk_ticket import loop_param
 
 
 class SaleOrder(models.Model):
@@ -21,6 +26,10 @@ class SaleOrder(models.Model):
     )
 
     @api.model
+    def _scm_system_fields(self):
+        return super()._scm_system_fields() | {"after_sales_survey_ticket_id"}
+
+    @api.model
     def _cron_after_sales_sale_survey(self, batch_size=100):
         """Satisfaction survey once an order is fully invoiced (满意度调查).
 
@@ -28,7 +37,7 @@ class SaleOrder(models.Model):
         considered so that enabling it does not survey the whole history.
         """
         Ticket = self.env["helpdesk.ticket"]
-        if not Ticket._after_sales_param("sale_survey_enabled", False):
+        if not loop_param(self.env, "sale_survey_enabled", False):
             return 0
         domain = [
             ("state", "=", "sale"),
@@ -41,7 +50,7 @@ class SaleOrder(models.Model):
         orders = lock_batch(self, domain, batch_size)
         team = self.env.ref("after_sales.helpdesk_team_after_sales", False)
         # the survey flag is the loop's own (a system field)
-        tickets = Ticket._after_sales_system().create(
+        tickets = as_system(Ticket).create(
             [
                 {
                     "name": self.env._(
@@ -60,7 +69,7 @@ class SaleOrder(models.Model):
             ]
         )
         tickets._after_sales_mark_survey_resolved()
-        for order, ticket in zip(orders, tickets, strict=True):
+        for order, ticket in zip(as_system(orders), tickets, strict=True):
             # one UPDATE for the batch when flushed
             order.after_sales_survey_ticket_id = ticket
         remaining = self.search_count(domain)

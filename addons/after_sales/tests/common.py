@@ -1,9 +1,12 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command
-from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
+from odoo.addons.sale_customer_mgmt.tests.common import make_users
+
+MANAGER = "base.group_user,after_sales.group_after_sales_manager"
+AGENT = "base.group_user,after_sales.group_after_sales_agent"
 
 
 class AfterSalesCommon(BaseCommon):
@@ -13,29 +16,16 @@ class AfterSalesCommon(BaseCommon):
         cls.Ticket = cls.env["helpdesk.ticket"]
         # no helpdesk_mgmt auto-assignment of the current user
         cls.env.company.helpdesk_mgmt_ticket_auto_assign = False
-        cls.manager = new_test_user(
+        users = make_users(
             cls.env,
-            login="as_manager",
-            name="Service Manager",
-            groups="base.group_user,after_sales.group_after_sales_manager",
+            "as",
+            {"manager": MANAGER, "agent_1": AGENT, "agent_2": AGENT, "agent_3": AGENT},
         )
-        cls.agent_1 = new_test_user(
-            cls.env,
-            login="as_agent_1",
-            name="Agent One",
-            groups="base.group_user,after_sales.group_after_sales_agent",
-        )
-        cls.agent_2 = new_test_user(
-            cls.env,
-            login="as_agent_2",
-            name="Agent Two",
-            groups="base.group_user,after_sales.group_after_sales_agent",
-        )
-        cls.agent_3 = new_test_user(
-            cls.env,
-            login="as_agent_3",
-            name="Agent Three",
-            groups="base.group_user,after_sales.group_after_sales_agent",
+        cls.manager = users["manager"]
+        cls.agent_1, cls.agent_2, cls.agent_3 = (
+            users["agent_1"],
+            users["agent_2"],
+            users["agent_3"],
         )
         # SLA deadlines in clock hours unless a test says otherwise
         cls.calendar_24_7 = cls._calendar(

@@ -10,6 +10,8 @@ from odoo import Command, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.after_sales.models.helpdesk_ticket import loop_param
+
 from .common import AfterSalesCommon
 
 FIGURES = [
@@ -203,7 +205,7 @@ class TestLoopIntegrity(AfterSalesCommon):
         Param.set_param("after_sales.no_feedback_days", "1e9")
         Param.set_param("after_sales.feedback_delay_hours", "nan")
         self.Ticket._cron_after_sales_feedback()
-        self.assertEqual(self.Ticket._after_sales_param("no_feedback_days", 7), 7)
+        self.assertEqual(loop_param(self.env, "no_feedback_days", 7), 7)
 
     def test_numbers_of_every_field_we_add(self):
         """Walk the float and integer fields after_sales declares, on every

@@ -36,9 +36,11 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import freeze_time, new_test_user, tagged
+from odoo.tests import freeze_time, tagged
 
-from .common import AfterSalesCommon
+from odoo.addons.sale_customer_mgmt.tests.common import SALES_ROLES, make_users
+
+from .common import AGENT, AfterSalesCommon
 
 
 @tagged("post_install", "-at_install")
@@ -50,26 +52,20 @@ class TestRepurchase(AfterSalesCommon):
         cls.Evaluation = cls.env["after.sales.evaluation"]
         cls.date_from = date(2025, 4, 1)
         cls.date_to = date(2025, 6, 30)
-        own = "base.group_user,sales_team.group_sale_salesman"
-        cls.wang = new_test_user(cls.env, login="hc_wang", groups=own)
-        cls.lin = new_test_user(cls.env, login="hc_lin", groups=own)
-        cls.sales_manager = new_test_user(
+        users = make_users(
             cls.env,
-            login="hc_sales_manager",
-            groups="base.group_user,sales_team.group_sale_manager",
+            "hc",
+            {
+                "wang": SALES_ROLES["salesman"],
+                "lin": SALES_ROLES["salesman"],
+                "sales_manager": SALES_ROLES["manager"],
+                "tech_high": AGENT,
+                "tech_ok": AGENT,
+            },
         )
-        cls.tech_high = new_test_user(
-            cls.env,
-            login="hc_tech_high",
-            name="Tech High",
-            groups="base.group_user,after_sales.group_after_sales_agent",
-        )
-        cls.tech_ok = new_test_user(
-            cls.env,
-            login="hc_tech_ok",
-            name="Tech Ok",
-            groups="base.group_user,after_sales.group_after_sales_agent",
-        )
+        cls.wang, cls.lin = users["wang"], users["lin"]
+        cls.sales_manager = users["sales_manager"]
+        cls.tech_high, cls.tech_ok = users["tech_high"], users["tech_ok"]
         cls.team.user_ids = [
             Command.link(cls.tech_high.id),
             Command.link(cls.tech_ok.id),
@@ -323,7 +319,7 @@ class TestRepurchase(AfterSalesCommon):
         # a parameter edited by hand out of range: the default, with a warning
         Param.set_param("after_sales.repurchase_rating_min", "7.5")
         with self.assertLogs(
-            "odoo.addons.after_sales.models.after_sales_evaluation", "WARNING"
+            "odoo.addons.after_sales.models.after_sales_evaluation_figures", "WARNING"
         ):
             thresholds = self.Evaluation._repurchase_thresholds()
         self.assertEqual(
