@@ -3,6 +3,9 @@
     bash scripts/bench.sh [--customers N] [--orders N] [--lines N] [--invoices N]
                           [--leads N] [--tickets N] [--key-accounts N]
                           [--sections sales,crm,service,key_account]
+                          [--sections sales,scaleout [--scaleout-servers 1,2]
+                           [--scaleout-batch N]]
+                          [--sections sales,replica]
 
 The data set is made with bulk SQL from a fixed seed, section by section, in a
 database kept between runs (a section's data is made once). Every figure is
@@ -17,7 +20,13 @@ and ``measure(env, args)``):
   payments reconciled on time, late, partially or not at all; the full tier
   recompute (first run and daily run) vs one plain SQL aggregation of the
   same rows, and its peak memory;
-- further sections add leads, tickets and key accounts and their figures.
+- further sections add leads, tickets and key accounts and their figures;
+- scaleout (``bench_scaleout.py``, only when named): the nightly crons of the
+  three addons run by one, then two Odoo servers on a copy of the database,
+  their wall times, and checks that no batch ran twice and none was lost;
+- replica (``bench_replica.py``, only when named): a local streaming replica
+  of the cluster, the report RPCs through ``db_replica_host`` against the
+  same RPCs on the primary.
 
 Install mode (``--install-on-data``, ``bench_install.py``): the addons are
 installed into a database that already holds the sales section's data set,
@@ -86,13 +95,17 @@ def main():
     install.add_argument("--dependencies", default="", help="modules of <db>_empty")
     install.add_argument("--http-port", type=int, default=18069)
     install.add_argument("--logdir", default=".")
+    importlib.import_module("bench_scaleout").add_arguments(parser)
     args = parser.parse_args()
     config.parse_config(["-c", args.config, "--log-level=warn"])
     if args.install_on_data:
         importlib.import_module("bench_install").run(args)
         return
     sections = []
-    for name in args.sections.split(","):
+    names = args.sections.split(",")
+    for name in names:
+        if name in ("scaleout", "replica"):
+            continue  # after the others, with servers of their own
         path = os.path.join(os.path.dirname(__file__), f"bench_{name}.py")
         if os.path.exists(path):
             sections.append(importlib.import_module(f"bench_{name}"))
@@ -116,6 +129,12 @@ def main():
             section.measure(env, args)
             cr.rollback()
             env.invalidate_all()
+    failed = False
+    for name in ("replica", "scaleout"):
+        if name in names and not importlib.import_module(f"bench_{name}").run(args):
+            failed = True
+    if failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

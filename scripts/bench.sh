@@ -15,6 +15,13 @@
 # Databases: CM_BENCH_INSTALL_DB (default cm_bench_install) with the data, <db>_empty with the
 # dependencies only (both kept; drop <db> to regenerate the data), <db>_run (a copy the addons
 # are installed into, dropped at the end unless a check failed).
+# Scale-out (optional, not in the default sections): the addons' nightly crons run by one, then
+# two Odoo servers (--max-cron-threads 1 each) on <db>_scaleout, a copy dropped at the end:
+#   scripts/bench.sh --sections sales,scaleout [--scaleout-servers 1,2] [--scaleout-batch 200]
+# Replica (optional): a local streaming replica of the project cluster (pg_basebackup into /tmp,
+# a second postgres from port 54400, run as the cluster's OS user), the report RPCs through
+# Odoo's db_replica_host against the primary; the replica is removed at the end:
+#   scripts/bench.sh --sections sales,replica
 # CM_BENCH_HTTP_PORT: first HTTP port tried for the Odoo processes (default 18069).
 source "$(dirname "$0")/common.sh"
 cm_init
@@ -35,4 +42,5 @@ if ! cm_modules_installed "$DB" ${ADDONS//,/ } 2>/dev/null; then
         --http-port "$PORT" --logfile "$CM_LOGDIR/bench_install.log" \
         || cm_die "could not install into $DB, see $CM_LOGDIR/bench_install.log"
 fi
-exec "$CM_PY" "$CM_ROOT/scripts/bench.py" --config "$CM_CONF" --db "$DB" "$@"
+exec "$CM_PY" "$CM_ROOT/scripts/bench.py" --config "$CM_CONF" --db "$DB" \
+    --http-port "$PORT" --logdir "$CM_LOGDIR" "$@"

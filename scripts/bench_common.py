@@ -1,10 +1,17 @@
 """Shared helpers of the benchmark sections (see bench.py)."""
 
+import os
+import shutil
 import statistics
 import sys
 import time
+from contextlib import closing
 
 from lxml import etree
+
+import odoo
+from odoo.service import db as db_service
+from odoo.tools import SQL, config
 
 BENCH_PREFIX = "BENCH/"
 
@@ -102,3 +109,94 @@ def web_list(records, domain, spec):
     return lambda: records.web_search_read(
         domain, spec, offset=0, limit=80, order=None, count_limit=10001
     )
+
+
+# ---------------------------------------------------------------------------
+# data generators
+# ---------------------------------------------------------------------------
+class Generator:
+    """Base of the sections' data generators: bulk SQL from a fixed seed in
+    the environment's transaction. A subclass sets ``COUNT_SQL`` (and
+    ``COUNT_PARAMS``), a count of the rows it makes (0: not made yet), and
+    ``SEED``, and implements ``run()``."""
+
+    COUNT_SQL = None
+    COUNT_PARAMS = ()
+    SEED = 0.5
+
+    def __init__(self, env, args):
+        self.env = env
+        self.cr = env.cr
+        self.args = args
+        self.company = env.company
+        self.currency = self.company.currency_id
+
+    def exists(self):
+        self.cr.execute(self.COUNT_SQL, list(self.COUNT_PARAMS))
+        return self.cr.fetchone()[0]
+
+    def seed(self):
+        """The fixed seed of PostgreSQL's random() for this generator."""
+        self.cr.execute("SELECT setseed(%s)", [self.SEED])
+
+    def analyze(self, *tables):
+        """ANALYZE the tables just filled (all of them when none given)."""
+        if not tables:
+            self.cr.execute("ANALYZE")
+        for table in tables:
+            self.cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+
+    def run(self):
+        raise NotImplementedError
+
+
+def generate_once(gen, label):
+    """Run ``gen`` unless its data is present; True when made."""
+    present = gen.exists()
+    if present:
+        log(f"{label} data present ({present} rows), reusing it")
+        return False
+    gen.run()
+    return True
+
+
+# ---------------------------------------------------------------------------
+# databases (bench_install, bench_scaleout)
+# ---------------------------------------------------------------------------
+def db_exists(name):
+    with closing(odoo.sql_db.db_connect("postgres").cursor()) as cr:
+        cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return bool(cr.fetchone())
+
+
+def release(name):
+    """Close this process's registry and connections of database ``name``."""
+    odoo.modules.registry.Registry.delete(name)
+    odoo.sql_db.close_db(name)
+
+
+def drop(name):
+    if db_exists(name):
+        log(f"dropping {name}")
+        release(name)
+        db_service.exp_drop(name)
+
+
+def copy_db(source, target):
+    """``target`` as a copy of ``source`` (PostgreSQL template copy, and the
+    filestore): nothing else may be connected to ``source``."""
+    drop(target)
+    log(f"copying {source} to {target}")
+    release(source)
+    with closing(odoo.sql_db.db_connect("postgres").cursor()) as cr:
+        cr._cnx.autocommit = True
+        cr.execute(
+            SQL(
+                "CREATE DATABASE %s TEMPLATE %s",
+                SQL.identifier(target),
+                SQL.identifier(source),
+            )
+        )
+    from_fs, to_fs = config.filestore(source), config.filestore(target)
+    if os.path.exists(from_fs):
+        shutil.copytree(from_fs, to_fs, dirs_exist_ok=True)

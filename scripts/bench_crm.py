@@ -8,8 +8,10 @@ import sys
 from datetime import date
 
 from bench_common import (
+    Generator,
     bench_user,
     figure,
+    generate_once,
     list_specification,
     log,
     paired,
@@ -69,18 +71,10 @@ def salespeople(env, create=False):
     return users
 
 
-class CrmGenerator:
-    def __init__(self, env, args):
-        self.env = env
-        self.cr = env.cr
-        self.args = args
-        self.company = env.company
-
-    def exists(self):
-        self.cr.execute(
-            "SELECT count(*) FROM crm_lead WHERE name LIKE %s", [LEAD_PREFIX + "%"]
-        )
-        return self.cr.fetchone()[0]
+class CrmGenerator(Generator):
+    COUNT_SQL = "SELECT count(*) FROM crm_lead WHERE name LIKE %s"
+    COUNT_PARAMS = (LEAD_PREFIX + "%",)
+    SEED = 0.23
 
     def run(self):
         env, cr = self.env, self.cr
@@ -97,7 +91,7 @@ class CrmGenerator:
         stages = cr.fetchall()
         open_stages = [s[0] for s in stages if not s[2]]
         won_stage = next(s[0] for s in stages if s[2])
-        cr.execute("SELECT setseed(0.23)")
+        self.seed()
         log(f"{self.args.leads} leads/opportunities over 15 months")
         cr.execute(
             """
@@ -358,12 +352,7 @@ class CrmGenerator:
 
 def generate(env, args):
     """Make the CRM data unless present; True when made."""
-    gen = CrmGenerator(env, args)
-    if gen.exists():
-        log("crm data present, reusing it")
-        return False
-    gen.run()
-    return True
+    return generate_once(CrmGenerator(env, args), "crm")
 
 
 # ---------------------------------------------------------------------------

@@ -29,18 +29,24 @@ with a confirmed order has a tier.
 import logging
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
 from contextlib import closing, contextmanager
 
-from bench_common import figure, log, median_time, timed
+from bench_common import (
+    copy_db,
+    db_exists,
+    drop,
+    figure,
+    log,
+    median_time,
+    release,
+    timed,
+)
 from bench_sales import baseline_sql, build_data
 
 import odoo
-from odoo.service import db as db_service
-from odoo.tools import SQL, config
 
 TIER_CRON = "sale_customer_mgmt.ir_cron_recompute_customer_tiers"
 CRON_LOGGER = "odoo.addons.base.models.ir_cron"
@@ -56,12 +62,6 @@ def database_names(db):
 # ---------------------------------------------------------------------------
 # databases
 # ---------------------------------------------------------------------------
-def db_exists(name):
-    with closing(odoo.sql_db.db_connect("postgres").cursor()) as cr:
-        cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        return bool(cr.fetchone())
-
-
 def installed(name, modules):
     """True when every module given is installed in database ``name``."""
     with closing(odoo.sql_db.db_connect(name).cursor()) as cr:
@@ -74,38 +74,6 @@ def installed(name, modules):
             [list(modules)],
         )
         return cr.fetchone()[0] == len(modules)
-
-
-def release(name):
-    odoo.modules.registry.Registry.delete(name)
-    odoo.sql_db.close_db(name)
-
-
-def drop(name):
-    if db_exists(name):
-        log(f"dropping {name}")
-        release(name)
-        db_service.exp_drop(name)
-
-
-def copy_db(source, target):
-    """``target`` as a copy of ``source`` (PostgreSQL template copy, and the
-    filestore): nothing else may be connected to ``source``."""
-    drop(target)
-    log(f"copying {source} to {target}")
-    release(source)
-    with closing(odoo.sql_db.db_connect("postgres").cursor()) as cr:
-        cr._cnx.autocommit = True
-        cr.execute(
-            SQL(
-                "CREATE DATABASE %s TEMPLATE %s",
-                SQL.identifier(target),
-                SQL.identifier(source),
-            )
-        )
-    from_fs, to_fs = config.filestore(source), config.filestore(target)
-    if os.path.exists(from_fs):
-        shutil.copytree(from_fs, to_fs, dirs_exist_ok=True)
 
 
 def odoo_install(args, name, modules, logfile):

@@ -9,7 +9,16 @@ contact-alert cron."""
 import sys
 from decimal import Decimal
 
-from bench_common import bench_user, figure, list_specification, log, paired, timed
+from bench_common import (
+    Generator,
+    bench_user,
+    figure,
+    generate_once,
+    list_specification,
+    log,
+    paired,
+    timed,
+)
 from lxml import etree
 
 import odoo
@@ -65,19 +74,10 @@ def stored_computed(model, modules=None):
     ]
 
 
-class KeyAccountGenerator:
-    def __init__(self, env, args):
-        self.env = env
-        self.cr = env.cr
-        self.args = args
-        self.company = env.company
-
-    def exists(self):
-        self.cr.execute(
-            "SELECT count(*) FROM res_partner WHERE is_key_account AND name LIKE %s",
-            [CUSTOMER_LIKE],
-        )
-        return self.cr.fetchone()[0]
+class KeyAccountGenerator(Generator):
+    COUNT_SQL = "SELECT count(*) FROM res_partner WHERE is_key_account AND name LIKE %s"
+    COUNT_PARAMS = (CUSTOMER_LIKE,)
+    SEED = 0.57
 
     def run(self):
         env, cr = self.env, self.cr
@@ -88,7 +88,7 @@ class KeyAccountGenerator:
             raise RuntimeError("key_account: five relationship stages expected")
         cr.execute("SELECT id FROM res_partner_industry ORDER BY id LIMIT 5")
         industries = [r[0] for r in cr.fetchall()]
-        cr.execute("SELECT setseed(0.57)")
+        self.seed()
         n = self.args.key_accounts
         log(f"{n} key accounts among the bench customers")
         # the first bench customers are the big buyers (the sales section
@@ -588,10 +588,8 @@ def compare_with_orm(env, model, ids, fnames):
 def generate(env, args):
     """Make the key account data unless present; True when made."""
     gen = KeyAccountGenerator(env, args)
-    present = gen.exists()
-    if present:
-        log(f"key account data present ({present} key accounts), reusing it")
-        return False
+    if gen.exists():
+        return generate_once(gen, "key account")
     env.cr.execute(
         "SELECT 1 FROM res_partner WHERE name LIKE %s LIMIT 1", [CUSTOMER_LIKE]
     )

@@ -7,8 +7,10 @@ from datetime import date, timedelta
 
 from bench_common import (
     BENCH_PREFIX,
+    Generator,
     bench_user,
     figure,
+    generate_once,
     list_specification,
     log,
     median_time,
@@ -20,24 +22,15 @@ from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
 
-class SalesGenerator:
-    def __init__(self, env, args):
-        self.env = env
-        self.cr = env.cr
-        self.args = args
-        self.company = env.company
-        self.currency = self.company.currency_id
-
-    def exists(self):
-        self.cr.execute(
-            "SELECT count(*) FROM sale_order WHERE name LIKE %s", [BENCH_PREFIX + "%"]
-        )
-        return self.cr.fetchone()[0]
+class SalesGenerator(Generator):
+    COUNT_SQL = "SELECT count(*) FROM sale_order WHERE name LIKE %s"
+    COUNT_PARAMS = (BENCH_PREFIX + "%",)
+    SEED = 0.42
 
     def run(self):
         cr = self.cr
         a = self.args
-        cr.execute("SELECT setseed(0.42)")
+        self.seed()
         log(f"{a.customers} customers")
         cr.execute(
             """
@@ -478,13 +471,9 @@ def build_data(env, args):
     of Odoo's own modules: it also builds the data set of a database without
     the addons (``bench_install``)."""
     gen = SalesGenerator(env, args)
-    made = False
-    if gen.exists():
-        log("sales data present, reusing it")
-    else:
-        gen.run()
+    made = generate_once(gen, "sales")
+    if made:
         env.cr.commit()
-        made = True
     if gen.link_invoice_lines():
         env.cr.commit()
         made = True

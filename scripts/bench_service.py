@@ -6,8 +6,10 @@ import sys
 from datetime import date, timedelta
 
 from bench_common import (
+    Generator,
     bench_user,
     figure,
+    generate_once,
     list_specification,
     log,
     median_time,
@@ -23,19 +25,10 @@ STAFF = 30
 TEAMS = 3
 
 
-class ServiceGenerator:
-    def __init__(self, env, args):
-        self.env = env
-        self.cr = env.cr
-        self.args = args
-        self.company = env.company
-
-    def exists(self):
-        self.cr.execute(
-            "SELECT count(*) FROM helpdesk_ticket WHERE number LIKE %s",
-            [TICKET_PREFIX + "%"],
-        )
-        return self.cr.fetchone()[0]
+class ServiceGenerator(Generator):
+    COUNT_SQL = "SELECT count(*) FROM helpdesk_ticket WHERE number LIKE %s"
+    COUNT_PARAMS = (TICKET_PREFIX + "%",)
+    SEED = 0.17
 
     def run(self):
         cr = self.cr
@@ -66,7 +59,7 @@ class ServiceGenerator:
         # members[team_index * per_team + member_index], team by team
         per_team = STAFF // TEAMS
         members = [user.id for team in teams for user in team.user_ids.sorted("id")]
-        cr.execute("SELECT setseed(0.17)")
+        self.seed()
         log(f"{self.args.tickets} tickets over 15 months")
         # Draws first (one row per ticket), then the loop state, then every
         # date and flag derived from them, so that each ticket is consistent:
@@ -286,12 +279,7 @@ def staff_and_teams(env, create=False):
 
 def generate(env, args):
     """Make the ticket data unless present; True when made."""
-    gen = ServiceGenerator(env, args)
-    if gen.exists():
-        log("service data present, reusing it")
-        return False
-    gen.run()
-    return True
+    return generate_once(ServiceGenerator(env, args), "service")
 
 
 # ---------------------------------------------------------------------------
