@@ -90,23 +90,26 @@ cm_install_odoo() {
 }
 
 cm_python_deps() {
-    # The project's own Python dependencies (pinned in requirements.txt). Nothing is downloaded
-    # when they are all present already.
+    # The project's own Python dependencies, pinned: requirements.txt (runtime) and
+    # test-requirements.txt (test and lint tools). Nothing is downloaded when they are all
+    # present already.
     local py="$1"
-    if ! "$py" - "$CM_ROOT/requirements.txt" <<'PY' >/dev/null 2>&1
+    if ! "$py" - "$CM_ROOT/requirements.txt" "$CM_ROOT/test-requirements.txt" <<'PY' >/dev/null 2>&1
 import sys
 from importlib.metadata import version
 from packaging.requirements import Requirement
-for line in open(sys.argv[1]):
-    line = line.split("#")[0].strip()
-    if line:
-        req = Requirement(line)
-        assert req.specifier.contains(version(req.name), prereleases=True), req
+for path in sys.argv[1:]:
+    for line in open(path):
+        line = line.split("#")[0].strip()
+        if line:
+            req = Requirement(line)
+            assert req.specifier.contains(version(req.name), prereleases=True), req
 PY
     then
-        cm_log "installing the project's Python dependencies (requirements.txt)"
+        cm_log "installing the project's Python dependencies (requirements.txt, test-requirements.txt)"
         printf 'setuptools<70\n' > "$CM_STATE/pip-constraints.txt"
-        PIP_CONSTRAINT="$CM_STATE/pip-constraints.txt" "$py" -m pip install -q -r "$CM_ROOT/requirements.txt" >&2
+        PIP_CONSTRAINT="$CM_STATE/pip-constraints.txt" "$py" -m pip install -q \
+            -r "$CM_ROOT/requirements.txt" -r "$CM_ROOT/test-requirements.txt" >&2
     fi
 }
 
