@@ -27,6 +27,8 @@ from odoo import fields
 from odoo.exceptions import UserError
 
 SALES = "sale_customer_mgmt"
+# the demo key account manager (key_account_demo.xml)
+KA_MANAGER = "key_account.user_ka_manager_demo"
 # the way each account came to its stage: the account, then its steps
 # ``(months ago, stage code, event, reason)`` (the first one is the stage it
 # is in after the data file), then the number of exit-checklist items of its
@@ -93,6 +95,7 @@ STAGE_WALKS = [
 PLAN_GROWTH = [
     ("key_account.key_account_plan_hengli_demo", 1.15),
     ("key_account.key_account_plan_huake_demo", 1.1),
+    ("key_account.key_account_plan_dongfang_demo", 1.1),
     ("key_account.key_account_plan_hongyuan_demo", 1.0),
     ("key_account.key_account_plan_xindongli_demo", 1.3),
 ]
@@ -105,6 +108,9 @@ def tell_story(env):
         walk_stages(env, env.ref(xmlid), steps, ticked)
     for xmlid, growth in PLAN_GROWTH:
         set_plan_goals(env, env.ref(xmlid), growth)
+    # like the people of the sales demo: Chinese when the database has it
+    if env["res.lang"]._get_code("zh_CN"):
+        env.ref(KA_MANAGER).partner_id.lang = "zh_CN"
 
 
 def walk_stages(env, partner, steps, ticked):
@@ -147,7 +153,8 @@ def walk_stages(env, partner, steps, ticked):
 
 
 def date_back(env, partner, months_ago):
-    """Date the history rows and the checklist confirmations back."""
+    """Date the history rows and the checklist confirmations back; the rows
+    are the account's key account manager's, an override is a manager's."""
     history = (
         env["key.account.stage.history"]
         .search([("partner_id", "=", partner.id)])
@@ -165,9 +172,13 @@ def date_back(env, partner, months_ago):
     now = fields.Datetime.now().replace(hour=2, minute=0, second=0, microsecond=0)
     starts = [now - relativedelta(months=months) for months in months_ago]
     ends = starts[1:] + [False]
-    user = partner.ka_user_id or env.ref("base.user_admin")
+    user = partner.ka_user_id or env.ref(KA_MANAGER)
+    manager = user
+    if not manager.has_group("key_account.group_key_account_manager"):
+        manager = env.ref(KA_MANAGER)
     for row, start, end in zip(history, starts, ends, strict=True):
-        row.write({"date_start": start, "date_end": end, "user_id": user.id})
+        author = manager if row.event_type == "override" else user
+        row.write({"date_start": start, "date_end": end, "user_id": author.id})
     partner.write({"ka_stage_date": starts[-1]})
     # each stage left: its items confirmed in the days before leaving it
     left = {row.stage_id: row.date_end for row in history if row.date_end}
