@@ -8,7 +8,9 @@ live in the demo XML files. When the addon is installed with demo data, its
 ``post_init_hook`` calls :func:`load_demo_story` once they are loaded: it builds
 two years of quotations, confirmed orders, invoices, payments and credit notes
 relative to today, so the story never goes stale, then what stands on them
-(two collection plans, an order change) and scores every demo customer. It uses
+(two collection plans, an order change), the salespeople's assessment of each
+customer (scale, potential and cooperation ratings), the customers' language
+(zh_CN when the database has it) and scores every demo customer. It uses
 a ``random.Random`` with a fixed seed: the same database date gives the same
 story.
 """
@@ -56,6 +58,46 @@ CUSTOMER_PROFILES = {
     "zhongke": "prospect",
     "nanhu": "prospect",
 }
+
+# customer xmlid key -> (scale, potential rating, cooperation rating), the
+# salesperson's assessment (ratings 1-5 stars) in line with the story: the
+# big regular buyers are large enterprises that cooperate well, the growing
+# ones have the most potential, the lost customers and the traders that pay
+# late the least; the prospects have potential, little cooperation yet
+CUSTOMER_ASSESSMENT = {
+    "hengli": ("large", "5", "5"),
+    "dongfang": ("large", "4", "5"),
+    "huake": ("large", "4", "4"),
+    "xindongli": ("medium", "5", "4"),
+    "jinggong": ("medium", "5", "4"),
+    "ruida": ("medium", "5", "4"),
+    "kailian": ("medium", "3", "4"),
+    "yongsheng": ("medium", "3", "3"),
+    "haitai": ("medium", "3", "3"),
+    "shunda": ("medium", "3", "3"),
+    "tianfu": ("medium", "3", "4"),
+    "jinyuan": ("small", "2", "3"),
+    "limin": ("small", "2", "3"),
+    "ludao": ("small", "2", "3"),
+    "beiyang": ("small", "2", "3"),
+    "changjiang": ("medium", "2", "3"),
+    "beifang": ("large", "2", "2"),
+    "lituo": ("medium", "2", "3"),
+    "huamei": ("medium", "2", "2"),
+    "hongyuan": ("medium", "3", "2"),
+    "xiangjiang": ("medium", "3", "3"),
+    "zhongyuan": ("medium", "1", "1"),
+    "minjiang": ("small", "1", "2"),
+    "jifa": ("small", "1", "2"),
+    "huatong": ("small", "1", "1"),
+    "nanyue": ("small", "1", "1"),
+    "qinchuan": ("medium", "3", "3"),
+    "shancheng": ("medium", "2", "3"),
+    "zhongke": ("medium", "4", "3"),
+    "nanhu": ("small", "2", "2"),
+}
+# the language of the Chinese demo customers, when the database has it
+DEMO_LANG = "zh_CN"
 
 # negotiated price reduction on the list price, per profile
 PROFILE_DISCOUNT = {
@@ -614,6 +656,41 @@ class DemoStory:
             }
         )
 
+    def _demo_assess_customers(self):
+        """The salespeople's assessment of their customers: scale and the
+        potential and cooperation ratings (before the customers are scored)."""
+        batches = defaultdict(lambda: self.env["res.partner"])
+        for key, assessment in CUSTOMER_ASSESSMENT.items():
+            batches[assessment] |= self.env.ref(
+                f"sale_customer_mgmt.res_partner_{key}_demo"
+            )
+        for (scale, potential, cooperation), partners in batches.items():
+            partners.write(
+                {
+                    "customer_scale": scale,
+                    "tier_potential_rating": potential,
+                    "tier_cooperation_rating": cooperation,
+                }
+            )
+
+    def _demo_partners(self):
+        """The partners of the demo: customers, their contacts, prospects and
+        the demo users' own partners."""
+        data = self.env["ir.model.data"].search(
+            [("module", "=", "sale_customer_mgmt"), ("model", "=", "res.partner")]
+        )
+        partners = self.env["res.partner"].browse(data.mapped("res_id")).exists()
+        return partners.with_context(active_test=False).search(
+            [("id", "child_of", partners.ids)]
+        )
+
+    def _demo_customer_lang(self):
+        """Chinese customers read Chinese: when the database has zh_CN active,
+        the demo's partners get it. The demo loads no language: without zh_CN
+        they keep the database's language."""
+        if self.env["res.lang"]._get_code(DEMO_LANG):
+            self._demo_partners().write({"lang": DEMO_LANG})
+
     def _demo_score_customers(self):
         """Score every demo customer from the generated history."""
         partners = self.env["res.partner"]
@@ -626,4 +703,6 @@ def load_demo_story(env):
     story._load_demo_story()
     story._demo_collection_plans()
     story._demo_order_change()
+    story._demo_assess_customers()
+    story._demo_customer_lang()
     story._demo_score_customers()

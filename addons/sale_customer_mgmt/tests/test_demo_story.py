@@ -1,16 +1,22 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import random
+from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from lxml import etree
 
 from odoo import fields
-from odoo.tests import TransactionCase
+from odoo.tests import TransactionCase, new_test_user
 from odoo.tools.safe_eval import safe_eval
 
-from ..demo.generator import CUSTOMER_PROFILES, DEMO_SEED, DemoStory
+from ..demo.generator import (
+    CUSTOMER_ASSESSMENT,
+    CUSTOMER_PROFILES,
+    DEMO_SEED,
+    DemoStory,
+)
 
 MODULE = "sale_customer_mgmt"
 
@@ -253,6 +259,108 @@ class TestDemoStory(TransactionCase):
         hengli = self._of(self.invoices, "hengli")[:1]
         self.assertEqual((hengli.invoice_date_due - hengli.invoice_date).days, 60)
 
+    def test_assessment_covers_every_customer(self):
+        self.assertEqual(set(CUSTOMER_ASSESSMENT), set(CUSTOMER_PROFILES))
+        scales = dict(
+            self.env["res.partner"]
+            ._fields["customer_scale"]
+            ._description_selection(self.env)
+        )
+        ratings = dict(
+            self.env["res.partner"]
+            ._fields["tier_potential_rating"]
+            ._description_selection(self.env)
+        )
+        for key, (scale, potential, cooperation) in CUSTOMER_ASSESSMENT.items():
+            self.assertIn(scale, scales, key)
+            self.assertIn(potential, ratings, key)
+            self.assertIn(cooperation, ratings, key)
+
+    def test_customers_assessed_in_proportion(self):
+        """Every demo customer has a scale and both ratings; the scale is the
+        one its description tells, bigger buyers are larger enterprises and
+        the key customers (tier A) are rated high."""
+        if not self.has_demo:
+            return
+        words = {"large": "大型企业", "medium": "中型企业", "small": "小型企业"}
+        sales = defaultdict(float)
+        for order in self.orders.filtered(lambda o: o.state == "sale"):
+            sales[order.partner_id.commercial_partner_id] += order.amount_untaxed
+        by_scale = defaultdict(list)
+        for partner in self.partners:
+            self.assertIn(partner.customer_scale, words, partner.name)
+            self.assertIn(words[partner.customer_scale], partner.comment, partner.name)
+            self.assertNotEqual(partner.tier_potential_rating, "0", partner.name)
+            self.assertNotEqual(partner.tier_cooperation_rating, "0", partner.name)
+            by_scale[partner.customer_scale].append(sales[partner])
+        average = {scale: sum(v) / len(v) for scale, v in by_scale.items()}
+        self.assertGreater(average["large"], average["medium"])
+        self.assertGreater(average["medium"], average["small"])
+        # the three largest buyers of the two years are large enterprises
+        top = sorted(self.partners, key=lambda p: sales[p], reverse=True)[:3]
+        self.assertEqual({p.customer_scale for p in top}, {"large"})
+        # the key customers of the story (the big regular buyers, the growing
+        # ones) are rated high; a tier A customer is never rated below good
+        for key, profile in CUSTOMER_PROFILES.items():
+            if profile in ("key_regular", "growing"):
+                partner = self._partner(key)
+                self.assertGreaterEqual(int(partner.tier_potential_rating), 4, key)
+                self.assertGreaterEqual(int(partner.tier_cooperation_rating), 4, key)
+        tier_a = self.partners.filtered(lambda p: p.customer_tier_id.code == "A")
+        self.assertTrue(tier_a)
+        for partner in tier_a:
+            self.assertIn(partner.customer_scale, ("large", "medium"), partner.name)
+            self.assertGreaterEqual(int(partner.tier_potential_rating), 3)
+            self.assertGreaterEqual(int(partner.tier_cooperation_rating), 3)
+
+        def rating(partners):
+            return sum(
+                int(p.tier_potential_rating) + int(p.tier_cooperation_rating)
+                for p in partners
+            ) / len(partners)
+
+        # the better the tier, the better rated on average
+        tiers = self.env["res.partner.tier"].search([], order="sequence")
+        averages = [
+            rating(self.partners.filtered(lambda p, t=t: p.customer_tier_id == t))
+            for t in tiers
+            if t in self.partners.customer_tier_id
+        ]
+        self.assertEqual(averages, sorted(averages, reverse=True))
+        # the lost customers and the late-paying traders are rated lowest
+        for key, profile in CUSTOMER_PROFILES.items():
+            if profile in ("lost", "low_margin"):
+                partner = self._partner(key)
+                self.assertLessEqual(int(partner.tier_potential_rating), 1, key)
+                self.assertNotIn(partner, tier_a, key)
+
+    def test_demo_partners_speak_the_database_language(self):
+        """zh_CN for the demo's partners when the database has it active;
+        otherwise the database's language (the demo loads no language)."""
+        if not self.has_demo:
+            return
+        story = DemoStory(self.env)
+        partners = story._demo_partners()
+        hengli = self._partner("hengli")
+        self.assertIn(hengli, partners)
+        self.assertTrue(hengli.child_ids <= partners)
+        self.assertIn(
+            self.env.ref(f"{MODULE}.res_partner_prospect_xinhe_demo"), partners
+        )
+        self.assertNotIn(self.env.ref("base.partner_admin"), partners)
+        if self.env["res.lang"]._get_code("zh_CN"):
+            self.assertEqual(set(partners.mapped("lang")), {"zh_CN"})
+            return
+        self.assertNotIn("zh_CN", partners.mapped("lang"))
+        # the story without zh_CN changes nothing; with it, it speaks Chinese
+        before = {partner: partner.lang for partner in partners}
+        story._demo_customer_lang()
+        self.assertEqual({partner: partner.lang for partner in partners}, before)
+        self.env["res.lang"]._activate_lang("zh_CN")
+        story._demo_customer_lang()
+        self.assertEqual(set(partners.mapped("lang")), {"zh_CN"})
+        self.assertNotEqual(self.env.ref("base.partner_admin").lang, "zh_CN")
+
     def test_pipeline_at_every_stage(self):
         prospect_lead = self.env.ref(
             f"{MODULE}.crm_lead_quancheng_demo", raise_if_not_found=False
@@ -276,6 +384,97 @@ class TestDemoStory(TransactionCase):
         self.assertTrue(lost and all(lost.mapped("lost_reason_id")))
         won = leads.filtered(lambda lead: lead.stage_id.is_won)
         self.assertTrue(won.order_ids, "won opportunities lead to confirmed orders")
+
+
+class TestPartnerFormForEveryRole(TransactionCase):
+    """The customer form: a visits smart button for the salespeople and up,
+    the same tier tab for every role that sees it (hidden figures are hidden,
+    not relabelled)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.users = {
+            role: new_test_user(cls.env, login=f"h7b_form_{role}", groups=groups)
+            for role, groups in (
+                ("salesperson", "sales_team.group_sale_salesman"),
+                ("manager", "sales_team.group_sale_manager"),
+                ("accountant", f"base.group_user,{MODULE}.group_customer_accountant"),
+            )
+        }
+
+    def _form(self, user):
+        arch = (
+            self.env["res.partner"]
+            .with_user(user)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        return etree.fromstring(arch)
+
+    def _tier_tab_labels(self, user):
+        """The group titles and field labels of the tier tab, in order."""
+        page = self._form(user).xpath("//page[@name='customer_tier']")
+        self.assertEqual(len(page), 1, user.login)
+        strings = self.env["res.partner"].fields_get(attributes=["string"])
+        labels = []
+        for node in page[0].iter("group", "separator", "field"):
+            if node.xpath("ancestor::field"):
+                continue  # the columns of the tier history list
+            if node.tag != "field":
+                labels.append((node.tag, node.get("string")))
+            elif node.get("nolabel") != "1":
+                label = node.get("string") or strings[node.get("name")]["string"]
+                labels.append(("field", label))
+        return labels
+
+    def test_tier_tab_reads_the_same_for_every_role(self):
+        salesperson = self._tier_tab_labels(self.users["salesperson"])
+        self.assertIn(("field", "Customer Score"), salesperson)
+        self.assertIn(("group", "Sales and Margin"), salesperson)
+        for role in ("manager", "accountant"):
+            self.assertEqual(self._tier_tab_labels(self.users[role]), salesperson, role)
+
+    def test_visits_smart_button(self):
+        path = "//div[@name='button_box']/button[@name='action_view_customer_visits']"
+        for role, shown in (
+            ("salesperson", True),
+            ("manager", True),
+            ("accountant", False),
+        ):
+            buttons = self._form(self.users[role]).xpath(path)
+            self.assertEqual(len(buttons), int(shown), role)
+            if shown:
+                self.assertEqual(
+                    buttons[0].xpath(".//field/@name"), ["customer_visit_count"]
+                )
+        # its own view, next to the tier tab's (one xmlid each)
+        view = self.env.ref(f"{MODULE}.view_partner_form_customer_visits")
+        self.assertEqual(view.inherit_id, self.env.ref("base.view_partner_form"))
+        self.assertNotEqual(view, self.env.ref(f"{MODULE}.view_partner_form"))
+        customer = self.env.ref(
+            f"{MODULE}.res_partner_hengli_demo", raise_if_not_found=False
+        )
+        if not customer:
+            return
+        # the count and the list it opens: the visits of the customer and its
+        # contacts, as its salesperson sees them
+        salesperson = customer.user_id
+        visits = (
+            self.env["sale.customer.visit"]
+            .with_user(salesperson)
+            .search([("partner_id", "child_of", customer.id)])
+        )
+        self.assertTrue(visits)
+        customer = customer.with_user(salesperson)
+        self.assertEqual(customer.customer_visit_count, len(visits))
+        action = customer.action_view_customer_visits()
+        self.assertEqual(action["res_model"], "sale.customer.visit")
+        opened = (
+            self.env["sale.customer.visit"]
+            .with_user(salesperson)
+            .search(action["domain"])
+        )
+        self.assertEqual(opened, visits)
 
 
 class TestDemoScreens(TransactionCase):
