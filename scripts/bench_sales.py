@@ -458,9 +458,12 @@ def baseline_sql(env):
 
 def full_recompute(env):
     partner = env["res.partner"]
-    # like the cron runner, which commits and starts afresh between batches
-    while partner._cron_recompute_tiers():
+    # like the cron runner, which commits and starts afresh between batches;
+    # a new run each time (the job itself runs once a day)
+    left = partner._cron_recompute_tiers(new_run=True)
+    while left:
         env.invalidate_all()
+        left = partner._cron_recompute_tiers()
     env.flush_all()
 
 

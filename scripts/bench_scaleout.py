@@ -42,9 +42,11 @@ job without that lock would, or *Recompute Tier* next to the cron), the
 second starting once the first has staged the work list; the work list hands
 out its rows ``FOR UPDATE SKIP LOCKED``. A call that fails with a
 serialization failure or a unique violation is rolled back and retried (as
-Odoo's request layer does) and counted; a call that finds the work list empty
-stages a new run, which is counted too and fails the section (the customers
-of the run would be scored again). The same checks must hold.
+Odoo's request layer does) and counted; a call that stages a new run (its
+companies' run stamp changes) is counted too, and any but the first caller's
+first call fails the section (the customers of the run would be scored
+again). The engine itself rolls a claim that meets the other's work back to a
+savepoint and returns, so no call should fail. The same checks must hold.
 
 Each server count runs twice: with the stock runner, and with
 ``ODOO_NOTIFY_CRON_CHANGES=1`` in the servers' environment, which makes Odoo
@@ -115,6 +117,8 @@ def prepare(db, batch):
         )
         cr.execute("DELETE FROM res_partner_tier_history")
         cr.execute("DELETE FROM customer_tier_figure")
+        # no run today yet: the job runs once a day
+        cr.execute("UPDATE res_company SET tier_run_start = NULL")
         cr.execute("DELETE FROM ir_cron_trigger")
         crons = our_crons(cr)
         tier = tier_cron_id(cr)
@@ -361,10 +365,12 @@ with registry.cursor() as cr:
     figures = env["customer.tier.figure"]
     while True:
         try:
-            # an empty work list makes the call stage a whole new run
-            if not figures._pending()[0]:
-                restarts += 1
+            # a run staged by this call changes the run stamp of the companies
+            started = figures._run_started()
             left = partner._cron_recompute_tiers(batch_size={args.scaleout_batch})
+            # read in the call's own transaction: its own stamp, not the other's
+            if figures._run_started() != started:
+                restarts += 1
             cr.commit()
         except (psycopg2.errors.SerializationFailure, psycopg2.IntegrityError):
             # Odoo runs REPEATABLE READ: a row the other caller deleted since

@@ -151,7 +151,7 @@ class ServiceGenerator(Generator):
                 sla_resolution_deadline, sla_response_warning_date,
                 sla_resolution_warning_date, sla_response_warned,
                 sla_resolution_warned, sla_response_breached,
-                sla_resolution_breached)
+                sla_resolution_breached, rating_status)
             SELECT %(prefix)s || d.g, 'Bench ticket ' || d.g, '<p>Bench</p>',
                    %(company)s, (%(teams)s::int[])[1 + d.team_idx],
                    CASE WHEN d.state <> 'received'
@@ -211,7 +211,9 @@ class ServiceGenerator(Generator):
                    COALESCE(d.started, now()) > d.received
                        + s.resp * interval '1 hour',
                    COALESCE(d.resolved, now()) > d.received
-                       + s.res * interval '1 hour'
+                       + s.res * interval '1 hour',
+                   -- helpdesk_mgmt_rating's required field, its default
+                   'stage_change'
               FROM bench_td d
               JOIN res_partner p ON p.id = d.partner_id
               JOIN LATERAL (

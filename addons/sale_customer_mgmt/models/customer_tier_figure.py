@@ -31,6 +31,8 @@ the ORM.
 
 from datetime import datetime, time, timedelta
 
+from psycopg2.errors import SerializationFailure
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -103,6 +105,60 @@ class CustomerTierFigure(models.Model):
             SQL("SELECT count(*), min(run_date) FROM customer_tier_figure")
         )
         return rows[0]
+
+    @api.model
+    def _run_started(self):
+        """Start of the last run (``res.company.tier_run_start``, the same on
+        every company), or None before the first run."""
+        rows = self.env.execute_query(
+            SQL("SELECT max(tier_run_start) FROM res_company")
+        )
+        return rows[0][0]
+
+    @api.model
+    def _start_run(self, today):
+        """Stamp the start of a run on the companies and stage it, unless
+        another caller started or ended a run since this transaction began.
+
+        The stamp is the run's lock: Odoo's transactions are REPEATABLE READ,
+        so updating the companies' rows after another caller updated them
+        (its staging, or the end of its run) fails with a serialization
+        error instead of staging the run a second time; a caller that stages
+        at the same moment waits for the other's transaction and then fails
+        the same way. The failure is rolled back to a savepoint: the caller's
+        transaction goes on, and its next call sees the other's run.
+
+        :return: number of customers staged, or None when another caller
+            was first
+        """
+        # sudo: the run stamp is the engine's bookkeeping on every company,
+        # not a setting of the user's companies
+        companies = self.env["res.company"].sudo().with_context(active_test=False)
+        companies = companies.search([])
+        try:
+            with self.env.cr.savepoint():
+                companies.write({"tier_run_start": fields.Datetime.now()})
+                companies.flush_recordset(["tier_run_start"])
+        except SerializationFailure:
+            companies.invalidate_recordset(["tier_run_start"], flush=False)
+            return None
+        return self._stage(today)
+
+    @api.model
+    def _end_run(self):
+        """Stamp the end of the run on the companies (once: a call that
+        finds the work list empty after another caller took the last rows
+        stamps it if that caller could not)."""
+        # sudo: as in _start_run
+        companies = self.env["res.company"].sudo().with_context(active_test=False)
+        companies = companies.search([])
+        try:
+            with self.env.cr.savepoint():
+                companies.write({"tier_recompute_date": fields.Datetime.now()})
+                companies.flush_recordset(["tier_recompute_date"])
+        except SerializationFailure:
+            # the other caller stamped it
+            companies.invalidate_recordset(["tier_recompute_date"], flush=False)
 
     @api.model
     def _stage(self, today):
@@ -285,8 +341,35 @@ class CustomerTierFigure(models.Model):
     def _take(self, limit):
         """Remove the next ``limit`` rows from the work list and return them
         (``[dict]``, keys as the fields) for the partners that still exist.
-        Rows another worker holds are skipped, not waited for."""
+        Rows another worker holds are skipped, not waited for.
+
+        :return: the rows, or None when another caller removed rows since
+            this transaction began: REPEATABLE READ cannot lock a row
+            deleted after the transaction's snapshot (SKIP LOCKED skips rows
+            locked, not rows gone); the claim is rolled back to a savepoint
+            and the next call, in a new transaction, takes the rows left
+        """
         self.flush_model()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                rows = self._claim(limit)
+        except SerializationFailure:
+            return None
+        self.invalidate_model()
+        # a partner deleted since the staging has no row to score (one
+        # primary-key lookup for the batch)
+        existing = set(
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .browse([row["partner_id"] for row in rows])
+            .exists()
+            .ids
+        )
+        rows = [row for row in rows if row["partner_id"] in existing]
+        rows.sort(key=lambda row: row["partner_id"])
+        return rows
+
+    def _claim(self, limit):
         self.env.cr.execute(
             SQL(
                 """
@@ -303,17 +386,4 @@ class CustomerTierFigure(models.Model):
         )
         # dictfetchall() rebuilds the column names for every row
         names = [column.name for column in self.env.cr.description]
-        rows = [dict(zip(names, row, strict=True)) for row in self.env.cr.fetchall()]
-        self.invalidate_model()
-        # a partner deleted since the staging has no row to score (one
-        # primary-key lookup for the batch)
-        existing = set(
-            self.env["res.partner"]
-            .with_context(active_test=False)
-            .browse([row["partner_id"] for row in rows])
-            .exists()
-            .ids
-        )
-        rows = [row for row in rows if row["partner_id"] in existing]
-        rows.sort(key=lambda row: row["partner_id"])
-        return rows
+        return [dict(zip(names, row, strict=True)) for row in self.env.cr.fetchall()]

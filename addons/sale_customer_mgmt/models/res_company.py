@@ -139,6 +139,13 @@ class ResCompany(models.Model):
         readonly=True,
         help="End of the last daily recompute of every customer's score and tier.",
     )
+    tier_run_start = fields.Datetime(
+        string="Tier Recompute Started",
+        readonly=True,
+        copy=False,
+        help="Start of the last recompute of every customer's score and tier: "
+        "the scheduled job runs it once a day, batch by batch.",
+    )
 
     # prospects, development day, order-change approval
     prospect_pool_target = fields.Integer(

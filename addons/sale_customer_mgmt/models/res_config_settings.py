@@ -60,6 +60,7 @@ class ResConfigSettings(models.TransientModel):
     )
     lifetime_years = fields.Float(related="company_id.lifetime_years", readonly=False)
     tier_recompute_date = fields.Datetime(related="company_id.tier_recompute_date")
+    tier_run_start = fields.Datetime(related="company_id.tier_run_start")
     tier_recompute_left = fields.Integer(
         string="Customers Left to Score",
         compute="_compute_tier_recompute_left",

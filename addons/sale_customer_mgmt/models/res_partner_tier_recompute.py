@@ -406,17 +406,25 @@ class ResPartner(models.Model):
         ]
 
     @api.model
-    def _cron_recompute_tiers(self, batch_size=5000):
+    def _cron_recompute_tiers(self, batch_size=5000, new_run=False):
         """Daily recompute of every customer, one batch per call.
 
-        The first call of a run stages the figures of every customer in
+        The first call of a day stages the figures of every customer in
         ``customer.tier.figure`` (one set-based aggregation); each call then
         scores and stores the next ``batch_size`` staged customers and
         removes them from the work list, and the cron runner commits. An
         interrupted run resumes with the customers left on the same day and
         starts again from fresh figures on a later day; ``_notify_progress``
-        makes the runner call again while customers remain. Two workers at
-        once take different customers (see ``customer.tier.figure``).
+        makes the runner call again while customers remain.
+
+        One run a day: once today's run is over, a call finds nothing to do,
+        unless ``new_run`` or the job is run by hand (*Run Manually*). Two
+        callers at once (servers whose cron threads run the job without the
+        runner's lock, or a call next to the cron) take different customers
+        and never stage the run twice (see ``customer.tier.figure._start_run``
+        and ``_take``): a call that meets the other's work since its
+        transaction began does nothing and returns the customers it saw
+        left, so that its caller calls again in a new transaction.
 
         :return: number of customers left
         """
@@ -426,8 +434,22 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         left, run_date = figure_model._pending()
         if not left or run_date != today:
-            figure_model._stage(today)
+            if not left and not (new_run or self._tier_run_by_hand()):
+                started = figure_model._run_started()
+                if started and self._tier_local_date(started) == today:
+                    # today's run is over: stamp its end if the caller that
+                    # took the last rows could not (it saw the others' rows)
+                    if (self.env.company.tier_recompute_date or started) <= started:
+                        figure_model._end_run()
+                    self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+                    return 0
+            if figure_model._start_run(today) is None:
+                self.env["ir.cron"]._notify_progress(done=0, remaining=left)
+                return max(left, 1)
         rows = figure_model._take(batch_size)
+        if rows is None:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=left)
+            return max(left, 1)
         by_company = {}
         for row in rows:
             by_company.setdefault(row["company_id"], {})[row["partner_id"]] = row
@@ -438,9 +460,17 @@ class ResPartner(models.Model):
             self._store_tier_results(results, company, "recompute")
         remaining = figure_model._pending()[0]
         if not remaining:
-            # sudo: the run date is the engine's, not the user's, to write
-            self.env["res.company"].sudo().search(
-                []
-            ).tier_recompute_date = fields.Datetime.now()
+            figure_model._end_run()
         self.env["ir.cron"]._notify_progress(done=len(rows), remaining=remaining)
         return remaining
+
+    def _tier_local_date(self, stamp):
+        return fields.Datetime.context_timestamp(self, stamp).date()
+
+    @api.model
+    def _tier_run_by_hand(self):
+        """Whether the tier job runs from *Run Manually* of the scheduled
+        action: Odoo's runner puts the job in the context (``cron_id``), the
+        manual run only its progress record."""
+        context = self.env.context
+        return bool(context.get("ir_cron_progress_id")) and not context.get("cron_id")

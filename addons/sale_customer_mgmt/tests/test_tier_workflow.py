@@ -112,6 +112,34 @@ class TestTierWorkflow(TierCommon):
         self.assertEqual(self.alpha.customer_tier_id, self.tier_a)
         self.assertTrue(self.company.tier_recompute_date)
 
+    def test_cron_runs_once_a_day(self):
+        """Once today's run is over, the job finds nothing to do (a second
+        server's cron thread, or a late call, does not score everyone
+        again); a new run is asked for explicitly, or by *Run Manually*."""
+        partner = self.env["res.partner"]
+        figure = self.env["customer.tier.figure"]
+        self.assertFalse(figure._pending()[0])
+        while partner._cron_recompute_tiers(batch_size=100000, new_run=True):
+            pass
+        started = self.company.tier_run_start
+        self.assertTrue(started)
+        self.assertGreaterEqual(self.company.tier_recompute_date, started)
+        self.alpha.tier_scored_date = False
+        self.assertEqual(partner._cron_recompute_tiers(), 0)
+        self.assertFalse(figure._pending()[0], "no run staged again today")
+        self.assertFalse(self.alpha.tier_scored_date)
+        # as the scheduled action's Run Manually calls it
+        progress = self.env["ir.cron.progress"].create(
+            {
+                "cron_id": self.env.ref(
+                    "sale_customer_mgmt.ir_cron_recompute_customer_tiers"
+                ).id
+            }
+        )
+        by_hand = partner.with_context(ir_cron_progress_id=progress.id)
+        self.assertEqual(by_hand._cron_recompute_tiers(batch_size=100000), 0)
+        self.assertTrue(self.alpha.tier_scored_date)
+
     def test_cron_skips_customer_deleted_after_staging(self):
         """A customer deleted while the run is under way (its figures are
         staged) is dropped from the batch; the others are scored."""
