@@ -131,16 +131,7 @@ class CustomerTierFigure(models.Model):
         :return: number of customers staged, or None when another caller
             was first
         """
-        # sudo: the run stamp is the engine's bookkeeping on every company,
-        # not a setting of the user's companies
-        companies = self.env["res.company"].sudo().with_context(active_test=False)
-        companies = companies.search([])
-        try:
-            with self.env.cr.savepoint():
-                companies.write({"tier_run_start": fields.Datetime.now()})
-                companies.flush_recordset(["tier_run_start"])
-        except SerializationFailure:
-            companies.invalidate_recordset(["tier_run_start"], flush=False)
+        if not self._stamp_companies("tier_run_start"):
             return None
         return self._stage(today)
 
@@ -149,16 +140,26 @@ class CustomerTierFigure(models.Model):
         """Stamp the end of the run on the companies (once: a call that
         finds the work list empty after another caller took the last rows
         stamps it if that caller could not)."""
-        # sudo: as in _start_run
+        # False: the other caller stamped it
+        self._stamp_companies("tier_recompute_date")
+
+    @api.model
+    def _stamp_companies(self, fname):
+        """Set ``fname`` to now on every company under a savepoint; False
+        when another caller updated the companies since this transaction
+        began (serialization failure, rolled back to the savepoint)."""
+        # sudo: the run stamps are the engine's bookkeeping on every company,
+        # not settings of the user's companies
         companies = self.env["res.company"].sudo().with_context(active_test=False)
         companies = companies.search([])
         try:
             with self.env.cr.savepoint():
-                companies.write({"tier_recompute_date": fields.Datetime.now()})
-                companies.flush_recordset(["tier_recompute_date"])
+                companies.write({fname: fields.Datetime.now()})
+                companies.flush_recordset([fname])
         except SerializationFailure:
-            # the other caller stamped it
-            companies.invalidate_recordset(["tier_recompute_date"], flush=False)
+            companies.invalidate_recordset([fname], flush=False)
+            return False
+        return True
 
     @api.model
     def _stage(self, today):
