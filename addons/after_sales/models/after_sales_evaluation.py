@@ -31,6 +31,9 @@ class AfterSalesEvaluation(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
+    team_ids = fields.Many2many(
+        related="user_id.helpdesk_team_ids", string="Service Teams"
+    )
     date_from = fields.Date(required=True, tracking=True)
     date_to = fields.Date(required=True, tracking=True)
     state = fields.Selection(

@@ -59,7 +59,7 @@ class AfterSalesEvaluation(models.Model):
     reopen_rate = fields.Float(
         string="Reopen Rate (%)", readonly=True, aggregator="avg"
     )
-    rating_count = fields.Integer(string="Customer Ratings", readonly=True)
+    rating_count = fields.Integer(string="Number of Ratings", readonly=True)
     rating_sum = fields.Integer(readonly=True)
     rating_average = fields.Float(
         string="Raw Avg Rating", readonly=True, aggregator="avg"

@@ -102,34 +102,63 @@ class HelpdeskTicket(models.Model):
         ]
 
     @api.model
+    def _after_sales_defector_assignees(self, partners, team):
+        """Who interviews each lost customer: their salesperson when he is a
+        member of the service team (he knows the account), else the team
+        leader (the service manager). ``{partner id: user}``, computed for
+        the whole batch; an empty user when there is neither (the team's
+        automatic dispatch, if any, then gives the ticket to a member)."""
+        members = team.user_ids if team else self.env["res.users"]
+        leader = team.user_id if team else self.env["res.users"]
+        partners.fetch(["user_id"])
+        assignees = {}
+        for partner in partners:
+            salesperson = partner.user_id
+            if salesperson and salesperson in members:
+                assignees[partner.id] = salesperson
+            else:
+                assignees[partner.id] = leader
+        return assignees
+
+    @api.model
     def _cron_after_sales_defector_interview(self, batch_size=100):
         """Create one defector-interview ticket per lost customer.
 
-        The customers of a batch are locked and marked as interviewed in the
-        same transaction as their ticket is created.
+        Each ticket is assigned (``_after_sales_defector_assignees``), never
+        left to the cron's user (OdooBot), and written in the assignee's
+        language. The customers of a batch are locked and marked as
+        interviewed in the same transaction as their ticket is created.
         """
         partner_model = self.env["res.partner"]
         team = self.env.ref("after_sales.helpdesk_team_after_sales", False)
         domain = self._after_sales_defector_domain()
         lost = lock_batch(partner_model, domain, batch_size)
-        self.create(
-            [
+        assignees = self._after_sales_defector_assignees(lost, team)
+        envs = {}  # language -> environment, once per language
+        vals_list = []
+        for partner in lost:
+            user = assignees[partner.id]
+            lang = user.lang or self.env.lang
+            env = envs.setdefault(lang, self.with_context(lang=lang).env)
+            vals_list.append(
                 {
-                    "name": self.env._(
+                    "name": env._(
                         "Defector interview: %(partner)s", partner=partner.name
                     ),
-                    "description": self.env._(
+                    "description": env._(
                         "<p>The customer was marked as lost. Ask why they left "
                         "and what would bring them back.</p>"
                     ),
                     "partner_id": partner.id,
                     "team_id": team.id if team else False,
                     "company_id": partner.company_id.id or self.env.company.id,
+                    # explicitly (even empty): helpdesk_mgmt's auto-assignment
+                    # would otherwise give it to the cron's user
+                    "user_id": user.id,
                     "is_defector_interview": True,
                 }
-                for partner in lost
-            ]
-        )
+            )
+        self.create(vals_list)
         as_system(lost).write({"after_sales_defector_interviewed": True})
         remaining = partner_model.search_count(domain)
         self.env["ir.cron"]._notify_progress(done=len(lost), remaining=remaining)

@@ -18,10 +18,14 @@ class HelpdeskTicket(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         tickets = super().create(vals_list)
+        # a team without members keeps its new tickets unassigned (received)
+        # rather than refusing them: a customer's portal ticket or a cron's
+        # defector interview must not fail for the team's staffing
         to_dispatch = tickets.filtered(
             lambda t: t.loop_enabled
             and not t.user_id
             and t.team_id.after_sales_auto_dispatch
+            and t.team_id.user_ids
         )
         if to_dispatch:
             to_dispatch._after_sales_auto_dispatch()

@@ -12,3 +12,5 @@ from . import test_migration
 from . import test_repurchase
 from . import test_zh_helpdesk
 from . import test_integrity
+from . import test_demo_story
+from . import test_loop_screens

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import freeze_time, tagged
 
 from .common import AfterSalesCommon
@@ -28,6 +29,23 @@ class TestDispatch(AfterSalesCommon):
         }
         # final loads 2+1 / 3 / 3: nobody has more than one ticket more than another
         self.assertEqual(counts, {self.agent_1: 1, self.agent_2: 3, self.agent_3: 3})
+
+    def test_team_without_members_keeps_tickets_received(self):
+        """A new ticket on an auto-dispatch team that has nobody yet is taken
+        in (received, unassigned); dispatching it by hand says why it cannot."""
+        team = self.env["helpdesk.ticket.team"].create(
+            {
+                "name": "Nobody yet",
+                "after_sales_auto_dispatch": True,
+            }
+        )
+        ticket = self.Ticket.create(
+            {"name": "T", "description": "<p>x</p>", "team_id": team.id}
+        )
+        self.assertEqual(ticket.loop_state, "received")
+        self.assertFalse(ticket.user_id)
+        with self.assertRaisesRegex(UserError, "no member"):
+            ticket.action_after_sales_dispatch()
 
     def test_manual_dispatch_and_skills(self):
         category = self.env["helpdesk.ticket.category"].create({"name": "Hydraulics"})
