@@ -54,13 +54,14 @@ import importlib
 import os
 import sys
 import time
+from contextlib import closing
 
 import odoo
 from odoo.tools import config
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_common import log  # noqa: E402
+from bench_common import log, machine_facts  # noqa: E402
 
 SECTIONS = ["sales", "crm", "service", "key_account"]
 
@@ -98,6 +99,8 @@ def main():
     importlib.import_module("bench_scaleout").add_arguments(parser)
     args = parser.parse_args()
     config.parse_config(["-c", args.config, "--log-level=warn"])
+    with closing(odoo.sql_db.db_connect("postgres").cursor()) as cr:
+        machine_facts(cr)
     if args.install_on_data:
         importlib.import_module("bench_install").run(args)
         return

@@ -15,6 +15,19 @@ from odoo.tools import SQL, config
 
 BENCH_PREFIX = "BENCH/"
 
+# The targets of the figures, as ratios to their same-run baselines.
+# A run of the tier engine (first or daily) vs one SQL aggregation of the rows
+# it reads:
+TARGET_RECOMPUTE = 2
+# A part that is inherently slower than the aggregation (the first run's
+# writes) vs the same statement run by plain SQL:
+TARGET_FLOOR = 1.2
+# A pivot, graph or report of ours vs the SQL returning the same grouped rows
+# with their labels:
+TARGET_REPORT = 2
+# A list or kanban load (web_search_read, web_read_group) vs the stock call:
+TARGET_RPC = 1.2
+
 
 def log(msg):
     sys.stderr.write(f"[bench] {msg}\n")
@@ -30,6 +43,45 @@ def figure(name, value, unit, baseline=None, target=None):
         if target:
             line += f" (target <= {target}x: {'ok' if ratio <= target else 'MISSED'})"
     sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def machine_facts(cr):
+    """Print what the figures depend on besides the code: the machine's cores
+    and memory, PostgreSQL's version and the settings that shape its plans."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            mem_kb = int(meminfo.readline().split()[1])
+        memory = f"{mem_kb / 2**20:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        memory = "unknown"
+    try:
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = "unknown"
+    cr.execute("SHOW server_version")
+    version = cr.fetchone()[0]
+    settings = (
+        "shared_buffers",
+        "work_mem",
+        "effective_cache_size",
+        "maintenance_work_mem",
+        "max_parallel_workers_per_gather",
+        "jit",
+        "fsync",
+        "synchronous_commit",
+        "random_page_cost",
+    )
+    cr.execute(
+        "SELECT name, setting, unit FROM pg_settings WHERE name = ANY(%s)"
+        " ORDER BY name",
+        [list(settings)],
+    )
+    pg = ", ".join(f"{name}={value}{unit or ''}" for name, value, unit in cr.fetchall())
+    sys.stdout.write(
+        f"machine: {os.cpu_count()} cores, {memory} memory,"
+        f" load average {load}; PostgreSQL {version}: {pg}\n"
+    )
     sys.stdout.flush()
 
 

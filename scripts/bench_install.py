@@ -35,6 +35,7 @@ import time
 from contextlib import closing, contextmanager
 
 from bench_common import (
+    TARGET_RECOMPUTE,
     copy_db,
     db_exists,
     drop,
@@ -291,7 +292,7 @@ def measure_first_scoring(args, name):
         took,
         "s",
         base,
-        3,
+        TARGET_RECOMPUTE,
     )
     with registry.cursor() as cr:
         cr.execute(

@@ -6,6 +6,8 @@ import sys
 from datetime import date, timedelta
 
 from bench_common import (
+    TARGET_REPORT,
+    TARGET_RPC,
     Generator,
     bench_user,
     figure,
@@ -397,7 +399,7 @@ def measure(env, args):
         ev,
         "s",
         base,
-        3,
+        TARGET_REPORT,
     )
     # (b) ticket list (80 rows) as a service agent and as a manager vs the
     # sales order list of a salesman who sees all orders
@@ -421,5 +423,5 @@ def measure(env, args):
             took,
             "s",
             base,
-            1.5,
+            TARGET_RPC,
         )
