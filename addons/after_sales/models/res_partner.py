@@ -8,6 +8,9 @@ CUSTOMER_CHANNELS = ("link", "portal")
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+    # Our stored columns form their own prefetch group ("after_sales"): reading a
+    # partner anywhere in Odoo (its name, an address) does not fetch them;
+    # reading one of them fetches the group for the records at hand.
 
     after_sales_defector_interviewed = fields.Boolean(
         string="Defector Interview Planned",
@@ -15,6 +18,7 @@ class ResPartner(models.Model):
         readonly=True,
         help="A defector-interview ticket was created when the customer was "
         "marked as lost (once per customer).",
+        prefetch="after_sales",
     )
 
     @api.model

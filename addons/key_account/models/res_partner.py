@@ -41,9 +41,16 @@ KA_SYSTEM_FIELDS = {"ka_stage_date"}
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+    # Our stored columns form their own prefetch group ("key_account"): reading a
+    # partner anywhere in Odoo (its name, an address) does not fetch them;
+    # reading one of them fetches the group for the records at hand.
 
     is_key_account = fields.Boolean(
-        string="Key Account", copy=False, tracking=True, index=True
+        string="Key Account",
+        copy=False,
+        tracking=True,
+        index=True,
+        prefetch="key_account",
     )
     ka_user_id = fields.Many2one(
         "res.users",
@@ -51,6 +58,7 @@ class ResPartner(models.Model):
         copy=False,
         tracking=True,
         domain=lambda self: [("groups_id", "in", self.env.ref(KA_GROUP_USER).ids)],
+        prefetch="key_account",
     )
     ka_team_user_ids = fields.Many2many(
         "res.users",

@@ -24,6 +24,9 @@ CRON_BATCH = 200
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+    # Our stored columns form their own prefetch group ("key_account"): reading a
+    # partner anywhere in Odoo (its name, an address) does not fetch them;
+    # reading one of them fetches the group for the records at hand.
 
     # the account
     ka_decision_type = fields.Selection(
@@ -37,24 +40,28 @@ class ResPartner(models.Model):
         help="Authoritative: one key person decides, target them. Consultative: "
         "most committee members must be won. Advisory: focus on the most important "
         "issue raised by the advisers.",
+        prefetch="key_account",
     )
     ka_network_pair_count = fields.Integer(
         string="Contact Pairs",
         compute="_compute_ka_network",
         store=True,
         help="Number of our-person / their-person pairs in the decision-making unit.",
+        prefetch="key_account",
     )
     ka_network_function_count = fields.Integer(
         string="Functions Covered",
         compute="_compute_ka_network",
         store=True,
         help="Number of different functions of their people we are in contact with.",
+        prefetch="key_account",
     )
     ka_single_thread = fields.Boolean(
         string="Single-Thread Relationship",
         compute="_compute_ka_network",
         store=True,
         help="A partnership or synergistic account that hangs on one pair of people.",
+        prefetch="key_account",
     )
     ka_network_pairs = fields.Text(
         string="Contact Network", compute="_compute_ka_network_pairs"
@@ -70,6 +77,7 @@ class ResPartner(models.Model):
         string="DMU Role",
         copy=False,
         index=True,
+        prefetch="key_account",
     )
     ka_stance = fields.Selection(
         [
@@ -80,6 +88,7 @@ class ResPartner(models.Model):
         string="Stance",
         copy=False,
         help="An opponent is not an enemy: win the neutrals, develop the supporters.",
+        prefetch="key_account",
     )
     ka_social_style = fields.Selection(
         [
@@ -90,6 +99,7 @@ class ResPartner(models.Model):
         ],
         string="Social Style",
         copy=False,
+        prefetch="key_account",
     )
     ka_communication_tips = fields.Text(
         string="Communication Tips", compute="_compute_ka_communication_tips"
@@ -99,12 +109,14 @@ class ResPartner(models.Model):
         copy=False,
         aggregator="avg",
         help="0-10: how much the purchase decision matters to this person.",
+        prefetch="key_account",
     )
     ka_involvement = fields.Integer(
         string="Involvement",
         copy=False,
         aggregator="avg",
         help="0-10: how much this person takes part in the purchase decision.",
+        prefetch="key_account",
     )
     ka_matrix_position = fields.Selection(
         [
@@ -116,14 +128,18 @@ class ResPartner(models.Model):
         string="Stake x Involvement",
         compute="_compute_ka_matrix_position",
         store=True,
+        prefetch="key_account",
     )
     ka_owner_id = fields.Many2one(
         "res.users",
         string="Our Relationship Owner",
         copy=False,
         help="The person on our side who keeps the relationship with this contact.",
+        prefetch="key_account",
     )
-    ka_last_contact_date = fields.Date(string="Last Contact", copy=False)
+    ka_last_contact_date = fields.Date(
+        string="Last Contact", copy=False, prefetch="key_account"
+    )
     ka_contact_alert = fields.Boolean(
         string="Contact Overdue",
         compute="_compute_ka_contact_alert",
@@ -137,6 +153,7 @@ class ResPartner(models.Model):
         readonly=True,
         help="When the daily check last scheduled a to-do to contact this "
         "overdue decision maker.",
+        prefetch="key_account",
     )
     ka_need_ids = fields.One2many(
         "key.account.need",
@@ -144,6 +161,13 @@ class ResPartner(models.Model):
         string="Needs",
         groups="key_account.group_key_account_user",
     )
+
+    def _ka_dmu_pairs(self):
+        """The contacts of this account paired with a person of ours. A list,
+        not ``filtered()``: a recordset made by ``filtered()`` prefetches its
+        own ids only, so reading a contact field of another prefetch group
+        (``function``) would cost a query per account in a batch compute."""
+        return [c for c in self.child_ids if c.ka_role and c.ka_owner_id]
 
     @api.depends(
         "is_key_account",
@@ -154,7 +178,7 @@ class ResPartner(models.Model):
     )
     def _compute_ka_network(self):
         for partner in self:
-            dmu = partner.child_ids.filtered(lambda c: c.ka_role and c.ka_owner_id)
+            dmu = partner._ka_dmu_pairs()
             pairs = {(c.ka_owner_id.id, c.id) for c in dmu}
             partner.ka_network_pair_count = len(pairs)
             partner.ka_network_function_count = len(
@@ -169,7 +193,7 @@ class ResPartner(models.Model):
     @api.depends("child_ids.ka_owner_id", "child_ids.ka_role", "child_ids.function")
     def _compute_ka_network_pairs(self):
         for partner in self:
-            dmu = partner.child_ids.filtered(lambda c: c.ka_role and c.ka_owner_id)
+            dmu = partner._ka_dmu_pairs()
             partner.ka_network_pairs = "\n".join(
                 "{} ↔ {}{}".format(
                     contact.ka_owner_id.name,

@@ -9,6 +9,9 @@ from odoo.exceptions import ValidationError
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+    # Our stored columns form their own prefetch group ("key_account"): reading a
+    # partner anywhere in Odoo (its name, an address) does not fetch them;
+    # reading one of them fetches the group for the records at hand.
 
     ka_gift_policy = fields.Selection(
         [("allowed", "Allowed"), ("forbidden", "Forbidden"), ("limited", "Limited")],
@@ -16,16 +19,20 @@ class ResPartner(models.Model):
         default="allowed",
         copy=False,
         help="The customer's own rules on gifts and hospitality for its staff.",
+        prefetch="key_account",
     )
     ka_gift_limit = fields.Monetary(
         string="Gift Limit per Person and Year",
         currency_field="ka_currency_id",
         copy=False,
+        prefetch="key_account",
     )
     ka_currency_id = fields.Many2one(
         "res.currency", compute="_compute_ka_currency_id", string="KA Currency"
     )
-    ka_gift_policy_note = fields.Text(string="Gift Policy Notes")
+    ka_gift_policy_note = fields.Text(
+        string="Gift Policy Notes", prefetch="key_account"
+    )
 
     def _compute_ka_currency_id(self):
         for partner in self:

@@ -42,6 +42,9 @@ KA_THRESHOLD_FIELDS = [
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+    # Our stored columns form their own prefetch group ("key_account"): reading a
+    # partner anywhere in Odoo (its name, an address) does not fetch them;
+    # reading one of them fetches the group for the records at hand.
 
     ka_rating_ids = fields.One2many(
         "key.account.rating",
@@ -59,6 +62,7 @@ class ResPartner(models.Model):
         aggregator="avg",
         help="Customer attractiveness 0-10: weighted average of the attractiveness "
         "ratings when the account has some, otherwise entered by hand.",
+        prefetch="key_account",
     )
     ka_advantage = fields.Float(
         string="Relative Advantage",
@@ -70,6 +74,7 @@ class ResPartner(models.Model):
         aggregator="avg",
         help="Our relative advantage 0-10: weighted average of the advantage ratings "
         "when the account has some, otherwise entered by hand.",
+        prefetch="key_account",
     )
     ka_attractiveness_bucket = fields.Integer(
         string="Attractiveness Band",
@@ -77,6 +82,7 @@ class ResPartner(models.Model):
         store=True,
         aggregator=None,
         help="Attractiveness rounded down to a whole point, for the portfolio grid.",
+        prefetch="key_account",
     )
     ka_advantage_bucket = fields.Integer(
         string="Advantage Band",
@@ -85,6 +91,7 @@ class ResPartner(models.Model):
         aggregator=None,
         help="Relative advantage rounded down to a whole point, for the portfolio "
         "grid.",
+        prefetch="key_account",
     )
     ka_quadrant = fields.Selection(
         QUADRANTS,
@@ -94,6 +101,7 @@ class ResPartner(models.Model):
         help="High/high: key; high attractiveness, low advantage: develop; "
         "low attractiveness, high advantage: maintain; low/low: opportunistic. A "
         "score equal to the threshold counts as high.",
+        prefetch="key_account",
     )
     # the two axes of the selection matrix, labelled for the portfolio
     ka_attractiveness_level = fields.Selection(
@@ -102,6 +110,7 @@ class ResPartner(models.Model):
         compute="_compute_ka_quadrant",
         store=True,
         help="Customer attractiveness at or above the quadrant threshold is high.",
+        prefetch="key_account",
     )
     ka_advantage_level = fields.Selection(
         [("high", "High Advantage"), ("low", "Low Advantage")],
@@ -109,12 +118,14 @@ class ResPartner(models.Model):
         compute="_compute_ka_quadrant",
         store=True,
         help="Our relative advantage at or above the quadrant threshold is high.",
+        prefetch="key_account",
     )
     ka_supplier_importance = fields.Float(
         string="Our Importance to the Customer",
         copy=False,
         digits=(16, 1),
         help="0-10: how important and risky our supply is for the customer.",
+        prefetch="key_account",
     )
     ka_spend_share = fields.Float(
         string="Customer's Relative Spend",
@@ -122,6 +133,7 @@ class ResPartner(models.Model):
         digits=(16, 1),
         help="0-10: how much the customer spends with us relative to its other "
         "purchases.",
+        prefetch="key_account",
     )
     ka_supplier_position = fields.Selection(
         SUPPLIER_POSITIONS,
@@ -129,6 +141,7 @@ class ResPartner(models.Model):
         compute="_compute_ka_supplier_position",
         store=True,
         help="How the customer sees us: importance/risk x relative spend.",
+        prefetch="key_account",
     )
 
     @api.model

@@ -19,6 +19,9 @@ LOW_SWITCHING_COST = 2
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+    # Our stored columns form their own prefetch group ("key_account"): reading a
+    # partner anywhere in Odoo (its name, an address) does not fetch them;
+    # reading one of them fetches the group for the records at hand.
 
     ka_switching_cost = fields.Integer(
         string="Switching Cost",
@@ -47,6 +50,7 @@ class ResPartner(models.Model):
     ka_competitor_notes = fields.Html(
         string="Competitor Notes",
         help="What competitors offer this account and how it sees them.",
+        prefetch="key_account",
     )
     ka_risk_ids = fields.One2many(
         "key.account.risk",

@@ -27,6 +27,9 @@ from odoo.addons.sale_customer_mgmt.models.sale_customer_integrity_mixin import 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+    # Our stored columns form their own prefetch group ("key_account"): reading a
+    # partner anywhere in Odoo (its name, an address) does not fetch them;
+    # reading one of them fetches the group for the records at hand.
 
     ka_stage_id = fields.Many2one(
         "key.account.stage",
@@ -37,9 +40,12 @@ class ResPartner(models.Model):
         group_expand="_read_group_ka_stage_id",
         help="Where the relationship stands. Every key account has a stage: it "
         "starts in the first one and moves on one stage at a time.",
+        prefetch="key_account",
     )
     ka_stage_code = fields.Selection(related="ka_stage_id.code", string="Stage Code")
-    ka_stage_date = fields.Datetime(string="In Stage Since", copy=False, readonly=True)
+    ka_stage_date = fields.Datetime(
+        string="In Stage Since", copy=False, readonly=True, prefetch="key_account"
+    )
     ka_history_ids = fields.One2many(
         "key.account.stage.history",
         "partner_id",

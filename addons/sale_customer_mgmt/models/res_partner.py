@@ -67,6 +67,9 @@ TIER_MANAGER_FIELDS = {
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "sale.customer.integrity.mixin"]
+    # Our stored columns form their own prefetch group ("sale_customer_mgmt"): reading a
+    # partner anywhere in Odoo (its name, an address) does not fetch them;
+    # reading one of them fetches the group for the records at hand.
 
     customer_tier_id = fields.Many2one(
         "res.partner.tier",
@@ -74,6 +77,7 @@ class ResPartner(models.Model):
         index="btree_not_null",
         readonly=True,
         help="Tier from the customer score; empty for prospects (no purchase yet).",
+        prefetch="sale_customer_mgmt",
     )
     customer_tier_code = fields.Char(
         related="customer_tier_id.code", string="Tier Code"
@@ -85,54 +89,71 @@ class ResPartner(models.Model):
         groups=FIGURES_GROUP,
         aggregator="avg",
         help="Weighted score 0-100 of the five criteria.",
+        prefetch="sale_customer_mgmt",
     )
     is_prospect = fields.Boolean(
         string="Prospect",
         readonly=True,
         help="No confirmed order yet: the customer is a prospect and gets no tier.",
+        prefetch="sale_customer_mgmt",
     )
     tier_locked = fields.Boolean(
         string="Tier Pinned",
         readonly=True,
         help="A sales manager pinned the tier: recomputing updates the score "
         "but keeps the tier.",
+        prefetch="sale_customer_mgmt",
     )
-    tier_lock_reason = fields.Text(string="Pin Reason", readonly=True)
-    tier_locked_by_id = fields.Many2one("res.users", string="Pinned By", readonly=True)
-    tier_locked_date = fields.Datetime(string="Pinned On", readonly=True)
-    tier_last_change_date = fields.Datetime(string="Tier Changed On", readonly=True)
+    tier_lock_reason = fields.Text(
+        string="Pin Reason", readonly=True, prefetch="sale_customer_mgmt"
+    )
+    tier_locked_by_id = fields.Many2one(
+        "res.users", string="Pinned By", readonly=True, prefetch="sale_customer_mgmt"
+    )
+    tier_locked_date = fields.Datetime(
+        string="Pinned On", readonly=True, prefetch="sale_customer_mgmt"
+    )
+    tier_last_change_date = fields.Datetime(
+        string="Tier Changed On", readonly=True, prefetch="sale_customer_mgmt"
+    )
     tier_scored_date = fields.Datetime(
         string="Figures Updated On",
         readonly=True,
         help="When a recompute last changed this customer's figures. The daily "
         "recompute checks every customer but rewrites only what changed; its "
         "last run is shown in the settings.",
+        prefetch="sale_customer_mgmt",
     )
     # Sub-scores (0-100)
     tier_score_purchase = fields.Float(
         string="Purchase Volume Score",
         readonly=True,
         groups=FIGURES_GROUP,
+        prefetch="sale_customer_mgmt",
     )
     tier_score_profit = fields.Float(
         string="Profitability Score",
         readonly=True,
         groups=FIGURES_GROUP,
+        prefetch="sale_customer_mgmt",
     )
     tier_score_payment = fields.Float(
         string="Payment Safety Score",
         readonly=True,
         groups=FIGURES_GROUP,
+        prefetch="sale_customer_mgmt",
     )
     tier_score_potential = fields.Float(
         string="Future Potential Score",
         readonly=True,
         groups=FIGURES_GROUP,
+        prefetch="sale_customer_mgmt",
     )
     tier_score_cooperation = fields.Float(
         string="Cooperation Score",
         readonly=True,
         groups=FIGURES_GROUP,
+        prefetch="sale_customer_mgmt",
     )
     # Raw values, company currency
     tier_sales_12m = fields.Monetary(
@@ -140,49 +161,58 @@ class ResPartner(models.Model):
         currency_field="currency_id",
         readonly=True,
         groups=FIGURES_GROUP,
+        prefetch="sale_customer_mgmt",
     )
     tier_sales_prev_12m = fields.Monetary(
         string="Sales (Previous 12 Months)",
         currency_field="currency_id",
         readonly=True,
         groups=FIGURES_GROUP,
+        prefetch="sale_customer_mgmt",
     )
     tier_margin_12m = fields.Monetary(
         string="Margin (12 Months)",
         currency_field="currency_id",
         readonly=True,
         groups=FIGURES_GROUP,
+        prefetch="sale_customer_mgmt",
     )
     tier_order_count_12m = fields.Integer(
         string="Orders (12 Months)",
         readonly=True,
         groups=FIGURES_GROUP,
+        prefetch="sale_customer_mgmt",
     )
     tier_paid_share = fields.Float(
         string="Paid Share (%)",
         readonly=True,
         groups=FIGURES_GROUP,
+        prefetch="sale_customer_mgmt",
     )
     tier_overdue_amount = fields.Monetary(
         string="Overdue Receivables",
         currency_field="currency_id",
         readonly=True,
         groups=FIGURES_GROUP,
+        prefetch="sale_customer_mgmt",
     )
     tier_avg_days_late = fields.Float(
         string="Average Days Paid Late",
         readonly=True,
         groups=FIGURES_GROUP,
+        prefetch="sale_customer_mgmt",
     )
     tier_growth_pct = fields.Float(
         string="Sales Growth (%)",
         readonly=True,
         groups=FIGURES_GROUP,
+        prefetch="sale_customer_mgmt",
     )
     tier_last_order_date = fields.Date(
         string="Last Order",
         readonly=True,
         groups=FIGURES_GROUP,
+        prefetch="sale_customer_mgmt",
     )
     tier_potential_rating = fields.Selection(
         RATING_SELECTION,
@@ -190,6 +220,7 @@ class ResPartner(models.Model):
         default="0",
         help="Salesperson's view of the customer's future potential, 1-5 stars; "
         "blended 50/50 with the sales growth.",
+        prefetch="sale_customer_mgmt",
     )
     tier_cooperation_rating = fields.Selection(
         RATING_SELECTION,
@@ -197,22 +228,26 @@ class ResPartner(models.Model):
         default="0",
         help="Salesperson's rating of the cooperation, 1-5 stars; service "
         "signals are blended in by their number of observations.",
+        prefetch="sale_customer_mgmt",
     )
     purchase_power = fields.Selection(
         [("high", "High"), ("medium", "Medium"), ("low", "Low")],
         string="Purchasing Power",
         readonly=True,
         help="From the annual spend and the average order value (company thresholds).",
+        prefetch="sale_customer_mgmt",
     )
     customer_scale = fields.Selection(
         [("large", "Large"), ("medium", "Medium"), ("small", "Small")],
         string="Scale",
         help="Size of the customer's enterprise.",
+        prefetch="sale_customer_mgmt",
     )
     card_type = fields.Selection(
         [("fixed", "Fixed"), ("attack", "Attack"), ("development", "Development")],
         help="Fixed: established regular buyer; Attack: being won from a "
         "competitor; Development: prospect being developed.",
+        prefetch="sale_customer_mgmt",
     )
     churn_state = fields.Selection(
         [
@@ -225,12 +260,14 @@ class ResPartner(models.Model):
         help="Lost: no order for longer than k x the usual order interval. "
         "Partial: 12-month spend dropped beyond the threshold or a product "
         "category stopped. At risk: no order for longer than the usual interval.",
+        prefetch="sale_customer_mgmt",
     )
     lifetime_value = fields.Monetary(
         currency_field="currency_id",
         readonly=True,
         groups=FIGURES_GROUP,
         help="Average annual gross margin x expected remaining years.",
+        prefetch="sale_customer_mgmt",
     )
     tier_history_ids = fields.One2many(
         "res.partner.tier.history",
@@ -246,8 +283,11 @@ class ResPartner(models.Model):
         index="btree_not_null",
         tracking=True,
         help="Why this customer stopped (or is about to stop) buying from us.",
+        prefetch="sale_customer_mgmt",
     )
-    churn_note = fields.Text(help="What the customer told us when leaving.")
+    churn_note = fields.Text(
+        help="What the customer told us when leaving.", prefetch="sale_customer_mgmt"
+    )
 
     # visits
     customer_visit_count = fields.Integer(
