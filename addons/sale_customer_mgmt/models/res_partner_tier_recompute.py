@@ -13,6 +13,8 @@ customers' figures elsewhere are recomputed.
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools import sql_array
+
 # Columns the engine stores, with their SQL types (see _store_tier_results).
 TIER_STORE_COLUMNS = [
     ("id", "int"),
@@ -129,8 +131,8 @@ class ResPartner(models.Model):
                 "commercial_partner_id FROM res_partner "
                 "WHERE id = ANY(%s) OR commercial_partner_id = ANY(%s)",
                 SQL(", ").join(SQL.identifier(name) for name in stored_names),
-                list(results),
-                list(results),
+                sql_array(results, "int"),
+                sql_array(results, "int"),
             )
         ):
             if row[0] in results:
@@ -231,8 +233,7 @@ class ResPartner(models.Model):
                     if old != new:
                         changed.setdefault(name, []).append(row[0])
         arrays = SQL(", ").join(
-            SQL("%s::" + sql_type + "[]", columns[name])
-            for name, sql_type in TIER_STORE_COLUMNS
+            sql_array(columns[name], sql_type) for name, sql_type in TIER_STORE_COLUMNS
         )
         targets = stored_names[1:]
         assignments = SQL(", ").join(
@@ -303,8 +304,7 @@ class ResPartner(models.Model):
                 SELECT v.partner_id, %(company)s, %(now)s, v.old_tier_id,
                        v.new_tier_id, v.score, %(cause)s, %(uid)s, p.user_id,
                        %(uid)s, %(stamp)s, %(uid)s, %(stamp)s
-                  FROM unnest(%(partner_ids)s::int[], %(old_ids)s::int[],
-                              %(new_ids)s::int[], %(scores)s::numeric[])
+                  FROM unnest(%(partner_ids)s, %(old_ids)s, %(new_ids)s, %(scores)s)
                        AS v(partner_id, old_tier_id, new_tier_id, score)
                   JOIN res_partner p ON p.id = v.partner_id
              RETURNING id, partner_id
@@ -314,10 +314,10 @@ class ResPartner(models.Model):
                 stamp=self.env.cr.now(),
                 cause=cause,
                 uid=self.env.uid,
-                partner_ids=partner_ids,
-                old_ids=old_ids,
-                new_ids=new_ids,
-                scores=scores,
+                partner_ids=sql_array(partner_ids, "int"),
+                old_ids=sql_array(old_ids, "int"),
+                new_ids=sql_array(new_ids, "int"),
+                scores=sql_array(scores, "numeric"),
             )
         )
         history.invalidate_model(flush=False)

@@ -25,3 +25,4 @@ from . import test_query_counts
 from . import test_cron_concurrency
 from . import test_privacy
 from . import test_integrity
+from . import test_sql_array

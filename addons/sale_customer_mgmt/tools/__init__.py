@@ -4,3 +4,4 @@
 
 from .batch import lock_batch
 from .params import get_param
+from .sql_array import sql_array
