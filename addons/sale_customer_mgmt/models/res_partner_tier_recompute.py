@@ -218,22 +218,21 @@ class ResPartner(models.Model):
             them, the commercial partner and its contacts
         """
         stored_names = [name for name, __ in TIER_STORE_COLUMNS]
-        n_stored = len(stored_names)
-        columns = {name: [] for name in stored_names}
+        # column by column (comprehensions, not a loop per value: a first
+        # run passes every customer here)
+        columns = list(zip(*(values for values, __ in updates), strict=True))
+        # every row rewritten (commercial partners and contacts) with the
+        # values it gets
+        pairs = [(row, values) for values, rows in updates for row in rows]
+        rewritten = [row[0] for row, __ in pairs]
         changed = {}  # {field name: ids of the rows where its value changes}
-        rewritten = []
-        for values, rows in updates:
-            for name, value in zip(stored_names, values, strict=True):
-                columns[name].append(value)
-            for row in rows:
-                rewritten.append(row[0])
-                for name, old, new in zip(
-                    stored_names[1:], row[1:n_stored], values[1:], strict=True
-                ):
-                    if old != new:
-                        changed.setdefault(name, []).append(row[0])
+        for index, name in enumerate(stored_names[1:], start=1):
+            ids = [row[0] for row, values in pairs if row[index] != values[index]]
+            if ids:
+                changed[name] = ids
         arrays = SQL(", ").join(
-            sql_array(columns[name], sql_type) for name, sql_type in TIER_STORE_COLUMNS
+            sql_array(column, sql_type)
+            for column, (__, sql_type) in zip(columns, TIER_STORE_COLUMNS, strict=True)
         )
         targets = stored_names[1:]
         assignments = SQL(", ").join(
