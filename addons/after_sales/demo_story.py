@@ -17,7 +17,9 @@ when the addon is installed with demo data. Odoo 18 loads a module's data and
 demo files, then runs its post-init hook, then its at_install tests
 (odoo/modules/loading.py, load_module_graph), so the tests find the story
 played. The texts are the demo records' own (what the customers and the
-service team wrote), in Chinese, like the rest of the demo.
+service team wrote), in Chinese, like the rest of the demo. In a database
+with zh_CN active the loop's SLAs are given their Chinese names too
+(:func:`name_slas`).
 """
 
 from datetime import date, datetime, time, timedelta
@@ -185,6 +187,7 @@ def play(env):
         env["res.users"].browse(
             [_ref(env, name).id for name in people]
         ).partner_id.lang = DEMO_LANG
+    name_slas(env)
     for name, steps in STORY:
         ticket = _ref(env, name)
         for step in steps:
@@ -196,6 +199,29 @@ def play(env):
     # the sales demo's lost customers: their defector interviews, opened and
     # assigned as the daily cron does it
     env["helpdesk.ticket"]._cron_after_sales_defector_interview()
+
+
+def name_slas(env):
+    """Name the loop's SLAs (data/helpdesk_sla_data.xml) in Chinese when the
+    database has zh_CN active; otherwise leave them as they are.
+
+    helpdesk_mgmt_sla's SLA name is not a translatable field: the records
+    keep the English of the data file, which Chinese users would read on
+    every ticket. The names come from the addon's translations, in the
+    glossary's words."""
+    if not env["res.lang"]._get_code(DEMO_LANG):
+        return
+    env = env(context=dict(env.context, lang=DEMO_LANG))
+    names = {
+        "sla_response_standard": env._("Standard first response"),
+        "sla_resolution_standard": env._("Standard resolution"),
+        "sla_response_urgent": env._("Urgent first response"),
+        "sla_resolution_urgent": env._("Urgent resolution"),
+    }
+    for xmlid, name in names.items():
+        sla = env.ref(f"after_sales.{xmlid}", raise_if_not_found=False)
+        if sla:
+            sla.name = name
 
 
 def _play_step(env, name, ticket, step):

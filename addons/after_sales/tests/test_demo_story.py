@@ -9,6 +9,8 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import html2plaintext
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.after_sales import demo_story
+
 MODULE = "after_sales"
 # two English words in a row: an English sentence or an English gloss
 # ("年度保养 Annual maintenance"); model numbers and alarm codes are fine
@@ -157,3 +159,36 @@ class TestDemoStory(TransactionCase):
             self.assertGreater(count, 0, f"{menu.complete_name}: empty list")
             checked.append(menu)
         self.assertGreaterEqual(len(checked), 4)
+
+    def test_slas_named_in_the_language_of_the_demo(self):
+        """helpdesk_mgmt_sla's SLA names are not translatable: the loop's SLAs
+        keep the data file's English in a database without zh_CN and get
+        their Chinese names in one with zh_CN (the demo story's naming)."""
+        english = {
+            "sla_response_standard": "Standard first response",
+            "sla_resolution_standard": "Standard resolution",
+            "sla_response_urgent": "Urgent first response",
+            "sla_resolution_urgent": "Urgent resolution",
+        }
+        slas = {xmlid: self.env.ref(f"{MODULE}.{xmlid}") for xmlid in english}
+        if not self.env["res.lang"]._get_code("zh_CN"):
+            self.assertEqual({x: sla.name for x, sla in slas.items()}, english)
+            demo_story.name_slas(self.env)  # nothing to do without zh_CN
+            self.assertEqual({x: sla.name for x, sla in slas.items()}, english)
+            self.env["res.lang"]._activate_lang("zh_CN")
+        demo_story.name_slas(self.env)
+        self.assertEqual(
+            {x: sla.name for x, sla in slas.items()},
+            {
+                "sla_response_standard": "标准：首次响应",
+                "sla_resolution_standard": "标准：解决",
+                "sla_response_urgent": "紧急：首次响应",
+                "sla_resolution_urgent": "紧急：解决",
+            },
+        )
+        # what the tickets show: the tags of their SLA lines
+        lines = self.env["helpdesk.ticket.sla"].search(
+            [("sla_id", "in", [sla.id for sla in slas.values()])]
+        )
+        self.assertEqual(bool(lines), self.has_demo)
+        self.assertFalse([name for name in lines.mapped("name") if name.isascii()])
