@@ -13,6 +13,13 @@ in proportion to each account's confirmed sales of the last 12 months, which
 the sales demo builds relative to today: the goals stay believable whatever
 the day of install.
 
+The story is told in Chinese when the database has zh_CN active (the
+module's translations are loaded by then: Odoo loads them for every active
+language before the ``post_init_hook``): the chatter's stage changes, their
+tracked values and the messages of overrides and regressions are written
+in the language of the people of the demo, each move posted when it is made
+and dated back with it.
+
 A plain module, not a model: nothing here can be called over RPC. The
 ``post_init_hook`` (``hooks.py``) calls :func:`tell_story` once, when the
 module is installed with its demo data, after that data and before the
@@ -27,6 +34,8 @@ from odoo import fields
 from odoo.exceptions import UserError
 
 SALES = "sale_customer_mgmt"
+# the language of the demo's people, when the database has it
+DEMO_LANG = "zh_CN"
 # the demo key account manager (key_account_demo.xml)
 KA_MANAGER = "key_account.user_ka_manager_demo"
 # the way each account came to its stage: the account, then its steps
@@ -104,13 +113,45 @@ PLAN_GROWTH = [
 def tell_story(env):
     """Walk the demo key accounts through their stages and set the demo
     plans' goals (``env``: the superuser's, as the installation gives it)."""
+    env = story_env(env)
     for xmlid, steps, ticked in STAGE_WALKS:
         walk_stages(env, env.ref(xmlid), steps, ticked)
     for xmlid, growth in PLAN_GROWTH:
         set_plan_goals(env, env.ref(xmlid), growth)
     # like the people of the sales demo: Chinese when the database has it
-    if env["res.lang"]._get_code("zh_CN"):
-        env.ref(KA_MANAGER).partner_id.lang = "zh_CN"
+    if env.lang == DEMO_LANG:
+        env.ref(KA_MANAGER).partner_id.lang = DEMO_LANG
+
+
+def story_env(env):
+    """``env`` in the language of the story: Chinese when the database has
+    zh_CN active, else unchanged (the database's language)."""
+    if env["res.lang"]._get_code(DEMO_LANG):
+        return env(context=dict(env.context, lang=DEMO_LANG))
+    return env
+
+
+def post_moves(env, partner):
+    """Post the chatter messages of the changes made so far and return the
+    messages of ``partner``.
+
+    Odoo posts the tracked changes of a transaction when it commits, all of
+    them in one message per record, with the values read in the context of
+    the first write (here the demo data file's, in English); the story is
+    one transaction. Posting now, in ``env``'s language, gives each move its
+    own message, in the story's language, that :func:`date_back` can date.
+    """
+    # The inline address is tracked too, as text in the reader's language:
+    # read in English by the data file, in Chinese now, it would show as a
+    # change of address. The story changes no address.
+    pending = env.cr.precommit.data.get("mail.tracking.res.partner") or {}
+    for initial_values in pending.values():
+        if initial_values:
+            initial_values.pop("contact_address_inline", None)
+    env["res.partner"]._track_finalize()
+    return env["mail.message"].search(
+        [("model", "=", "res.partner"), ("res_id", "=", partner.id)]
+    )
 
 
 def walk_stages(env, partner, steps, ticked):
@@ -123,6 +164,7 @@ def walk_stages(env, partner, steps, ticked):
     :param ticked: number of exit-checklist items of the last stage
         confirmed so far
     """
+    partner = partner.with_env(env)
     stages = {stage.code: stage for stage in env["key.account.stage"].search([])}
     if partner.ka_stage_id != stages[steps[0][1]]:
         raise UserError(
@@ -132,6 +174,15 @@ def walk_stages(env, partner, steps, ticked):
                 stage=stages[steps[0][1]].name,
             )
         )
+    # the messages of each step: entering the first stage (the data file's
+    # change), then each move
+    posted = post_moves(env, partner)
+    step_messages = [
+        posted.filtered(
+            lambda message: "ka_stage_id"
+            in message.tracking_value_ids.field_id.mapped("name")
+        )
+    ]
     for __, code, event, reason in steps[1:]:
         current = partner.ka_checklist_line_ids.filtered(
             lambda line: line.stage_id == partner.ka_stage_id
@@ -144,17 +195,22 @@ def walk_stages(env, partner, steps, ticked):
         partner.with_context(ka_stage_event=event, ka_stage_reason=reason).write(
             {"ka_stage_id": stages[code].id}
         )
+        messages = post_moves(env, partner)
+        step_messages.append(messages - posted)
+        posted = messages
     current = partner.ka_checklist_line_ids.filtered(
         lambda line: line.stage_id == partner.ka_stage_id
     )
     current[:ticked].filtered(lambda line: not line.done).write({"done": True})
     current[ticked:].filtered("done").write({"done": False})
-    date_back(env, partner, [months for months, *__ in steps])
+    date_back(env, partner, [months for months, *__ in steps], step_messages)
 
 
-def date_back(env, partner, months_ago):
-    """Date the history rows and the checklist confirmations back; the rows
-    are the account's key account manager's, an override is a manager's."""
+def date_back(env, partner, months_ago, step_messages=()):
+    """Date the history rows, the checklist confirmations and the chatter
+    messages of each step (``step_messages``, one recordset per step) back;
+    the rows are the account's key account manager's, an override is a
+    manager's."""
     history = (
         env["key.account.stage.history"]
         .search([("partner_id", "=", partner.id)])
@@ -176,9 +232,13 @@ def date_back(env, partner, months_ago):
     manager = user
     if not manager.has_group("key_account.group_key_account_manager"):
         manager = env.ref(KA_MANAGER)
-    for row, start, end in zip(history, starts, ends, strict=True):
+    step_messages = list(step_messages) or [env["mail.message"]] * len(history)
+    for row, start, end, messages in zip(
+        history, starts, ends, step_messages, strict=True
+    ):
         author = manager if row.event_type == "override" else user
         row.write({"date_start": start, "date_end": end, "user_id": author.id})
+        messages.write({"date": start, "author_id": author.partner_id.id})
     partner.write({"ka_stage_date": starts[-1]})
     # each stage left: its items confirmed in the days before leaving it
     left = {row.stage_id: row.date_end for row in history if row.date_end}

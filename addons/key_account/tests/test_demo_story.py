@@ -7,8 +7,10 @@ from dateutil.relativedelta import relativedelta
 from lxml import etree
 
 from odoo import fields
-from odoo.tests import TransactionCase
+from odoo.tests import TransactionCase, new_test_user
 from odoo.tools.safe_eval import safe_eval
+
+from odoo.addons.key_account.demo import key_account_demo
 
 MODULE = "key_account"
 SALES = "sale_customer_mgmt"
@@ -343,3 +345,111 @@ class TestDemoStory(TransactionCase):
             )
             checked += 1
         self.assertGreaterEqual(checked, 10)
+
+    def test_stage_moves_in_the_chatter_on_their_dates(self):
+        """Each stage move of the story has its own chatter message, dated and
+        signed like its history row."""
+        if not self.has_demo:
+            return
+        Message = self.env["mail.message"]
+        for account in self.accounts:
+            moves = Message.search(
+                [
+                    ("model", "=", "res.partner"),
+                    ("res_id", "=", account.id),
+                    ("tracking_value_ids.field_id.name", "=", "ka_stage_id"),
+                ],
+                order="id",
+            )
+            rows = self._history(account)
+            self.assertEqual(len(moves), len(rows), account.name)
+            for message, row in zip(moves, rows, strict=True):
+                self.assertEqual(message.date, row.date_start, account.name)
+                self.assertEqual(message.author_id, row.user_id.partner_id)
+                new_stage = message.tracking_value_ids.filtered(
+                    lambda value: value.field_id.name == "ka_stage_id"
+                )
+                self.assertEqual(new_stage.new_value_integer, row.stage_id.id)
+
+
+class TestStoryLanguage(TransactionCase):
+    """In a database with zh_CN active the story is told in Chinese: the
+    stage moves it posts read Chinese stage names (not the English of the
+    data file's context), one message per move."""
+
+    def test_stage_moves_posted_in_chinese(self):
+        env = self.env
+        self.assertEqual(key_account_demo.story_env(env), env)  # no zh_CN yet
+        env["res.lang"]._activate_lang("zh_CN")
+        # what installing the module does for an active language
+        env["ir.module.module"]._load_module_terms(["key_account"], ["zh_CN"])
+        story = key_account_demo.story_env(env)
+        self.assertEqual(story.lang, "zh_CN")
+        manager = new_test_user(
+            env,
+            login="ka_story_manager",
+            name="高经理",
+            groups="base.group_user,key_account.group_key_account_manager",
+        )
+        china = env.ref("base.cn")
+        china.with_context(lang="zh_CN").name = "中国"
+        account = env["res.partner"].create(
+            {
+                "name": "测试精密机械有限公司",
+                "is_company": True,
+                "street": "星湖街 1 号",
+                "city": "苏州",
+                "country_id": china.id,
+            }
+        )
+        # a customer of an earlier transaction (Odoo tracks no change of a
+        # record in the transaction that creates it)
+        env.cr.precommit.run()
+        # made a key account as the data file does it (no language)
+        account.write({"is_key_account": True, "ka_user_id": manager.id})
+        # (what the data file read is not what the story reads: the address
+        # is read again, in the story's language)
+        env.invalidate_all()
+        steps = [
+            (6, "exploratory", "initial", ""),
+            (4, "basic", "progress", ""),
+            (2, "exploratory", "regression", "客户重新招标。"),
+        ]
+        key_account_demo.walk_stages(story, account, steps, 0)
+        stages = {
+            stage.code: stage.with_context(lang="zh_CN").name
+            for stage in env["key.account.stage"].search([])
+        }
+        english = env["key.account.stage"].search([("code", "=", "basic")]).name
+        self.assertNotEqual(stages["basic"], english, "zh_CN terms not loaded")
+        messages = env["mail.message"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", account.id)], order="id"
+        )
+        values = messages.tracking_value_ids
+        moves = values.filtered(lambda value: value.field_id.name == "ka_stage_id")
+        self.assertEqual(
+            [(value.old_value_char or "", value.new_value_char) for value in moves],
+            [
+                ("", stages["exploratory"]),
+                (stages["exploratory"], stages["basic"]),
+                (stages["basic"], stages["exploratory"]),
+            ],
+        )
+        # one message per move, on the move's date, by the KA manager
+        self.assertEqual(len(moves.mail_message_id), 3)
+        rows = account.ka_history_ids.sorted("id")
+        self.assertEqual(
+            moves.mail_message_id.sorted("id").mapped("date"),
+            rows.mapped("date_start"),
+        )
+        now = fields.Datetime.now()
+        self.assertLess(rows[0].date_start, now - relativedelta(months=5))
+        self.assertGreater(rows[0].date_start, now - relativedelta(months=7))
+        self.assertEqual(moves.mail_message_id.author_id, manager.partner_id)
+        # the address read in another language is not a change of address
+        self.assertNotIn("contact_address_inline", values.field_id.mapped("name"))
+        # the regression's message is written in Chinese
+        regression = messages.filtered(lambda m: "客户重新招标" in (m.body or ""))
+        self.assertEqual(len(regression), 1)
+        self.assertIn(f"{stages['basic']} → {stages['exploratory']}", regression.body)
+        self.assertNotIn("Reason", regression.body)
