@@ -59,3 +59,64 @@ class TestTranslations(CrossAddonCase):
                         sorted(PLACEHOLDER.findall(msgid)),
                         sorted(PLACEHOLDER.findall(msgstr)),
                     )
+
+
+class TestPartnerLabels(CrossAddonCase):
+    """A customer's fields read apart in Chinese.
+
+    The labels of a model's fields are what custom filters, group-bys and
+    exports list: two fields with one label cannot be told apart there (our
+    customer tier was 客户等级, the Chinese of Odoo's own Customer Rank, a
+    field of the same customer). Odoo only warns about English labels that
+    repeat; this checks the zh_CN labels, loaded into the database as
+    installing the language does (rolled back afterwards).
+    """
+
+    def _zh_labels(self, model):
+        """{field name: zh_CN label} of ``model``'s fields, with the zh_CN
+        translations of every module that defines one of them loaded."""
+        env = self.env
+        env["res.lang"]._activate_lang("zh_CN")
+        prefix = f"field_{model.replace('.', '_')}__"
+        data = env["ir.model.data"].search(
+            [("model", "=", "ir.model.fields"), ("name", "=like", f"{prefix}%")]
+        )
+        env["ir.module.module"]._load_module_terms(
+            sorted(set(data.mapped("module"))), ["zh_CN"]
+        )
+        env.invalidate_all()
+        fields = (
+            env["ir.model.fields"]
+            .with_context(lang="zh_CN")
+            .search([("model", "=", model)])
+        )
+        self.assertIn("customer_rank", fields.mapped("name"))
+        return {field.name: field.field_description for field in fields}
+
+    def test_partner_fields_have_distinct_zh_labels(self):
+        labels = self._zh_labels("res.partner")
+        # the translations were loaded: Odoo's own Customer Rank reads Chinese
+        self.assertEqual(labels["customer_rank"], "客户等级")
+        ours = set(
+            self.env["ir.model.data"]
+            .search(
+                [
+                    ("model", "=", "ir.model.fields"),
+                    ("module", "in", ADDONS),
+                    ("name", "=like", "field_res_partner__%"),
+                ]
+            )
+            .mapped(lambda data: data.name.split("__", 1)[1])
+        )
+        self.assertIn("customer_tier_id", ours)
+        by_label = {}
+        for name, label in labels.items():
+            by_label.setdefault(label, []).append(name)
+        # Odoo's own repeats (e.g. invoice_ids / invoice_warn, both 发票) are
+        # Odoo's; a field of ours never shares its label with another field
+        shared = {
+            label: sorted(names)
+            for label, names in by_label.items()
+            if len(names) > 1 and ours.intersection(names)
+        }
+        self.assertFalse(shared, "res.partner fields with one zh_CN label")
