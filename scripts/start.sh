@@ -5,20 +5,26 @@
 #   scripts/start.sh               set up (first time) and serve in the foreground (Ctrl-C stops)
 #   scripts/start.sh --background  serve in the background (stop with scripts/stop.sh)
 #   scripts/start.sh --update      also update the three addons (after pulling new code)
+#   scripts/start.sh --lang zh_CN  when the database is created: load this language first, so
+#                                  the demo is told in it (Chinese users, chatter, SLA names)
 #
 # Idempotent: a second run reuses the virtualenv/Odoo, the PostgreSQL cluster and the database.
 # Environment: CM_DB (database, default customer_mgmt), CM_HTTP_PORT (default 8069),
 # ODOO_PYTHON, ODOO_RC, PGHOST/PGPORT/PGUSER/PGPASSWORD (see README, "Configuration").
 source "$(dirname "$0")/common.sh"
 
-BACKGROUND=0; UPDATE=0
-for arg in "$@"; do
-    case "$arg" in
+BACKGROUND=0; UPDATE=0; LOAD_LANG=""
+while [ $# -gt 0 ]; do
+    case "$1" in
         --background) BACKGROUND=1 ;;
         --update) UPDATE=1 ;;
-        -h|--help) sed -n 2,12p "$0"; exit 0 ;;
-        *) cm_die "unknown option $arg (see --help)" ;;
+        --lang) [ -n "${2:-}" ] || cm_die "--lang needs a language code, e.g. zh_CN"
+                LOAD_LANG="$2"; shift ;;
+        --lang=*) LOAD_LANG="${1#--lang=}" ;;
+        -h|--help) sed -n 2,13p "$0"; exit 0 ;;
+        *) cm_die "unknown option $1 (see --help)" ;;
     esac
+    shift
 done
 
 DB="${CM_DB:-customer_mgmt}"
@@ -49,9 +55,12 @@ if cm_modules_installed "$DB" sale_customer_mgmt key_account after_sales 2>/dev/
     else
         cm_log "database $DB is ready (addons installed); reusing it"
     fi
+    [ -z "$LOAD_LANG" ] || cm_log "--lang $LOAD_LANG ignored: it applies when the database is created (another CM_DB, or drop $DB first)"
 else
-    cm_log "installing $ADDONS with demo data into $DB (first run: a few minutes; log: $LOG)"
-    cm_odoo -d "$DB" -i "$ADDONS" --stop-after-init --http-port "$PORT" --logfile "$LOG" \
+    cm_log "installing $ADDONS with demo data into $DB${LOAD_LANG:+ in $LOAD_LANG} (first run: a few minutes; log: $LOG)"
+    # the language is loaded before the addons install, so their demo stories find it active
+    cm_odoo -d "$DB" -i "$ADDONS" ${LOAD_LANG:+--load-language "$LOAD_LANG"} --stop-after-init \
+        --http-port "$PORT" --logfile "$LOG" \
         || { tail -30 "$LOG" >&2; cm_die "installation failed, see $LOG"; }
 fi
 
