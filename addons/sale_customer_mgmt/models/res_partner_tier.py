@@ -9,7 +9,7 @@ MAX_VISITS_PER_MONTH = 31
 
 
 class ResPartnerTier(models.Model):
-    """Customer tier (客户等级) and the policy attached to it."""
+    """Customer tier (客户分级) and the policy attached to it."""
 
     _name = "res.partner.tier"
     _inherit = ["sale.customer.integrity.mixin"]

@@ -4,7 +4,7 @@ from odoo import fields, models
 
 
 class ResPartnerTierHistory(models.Model):
-    """One line per tier change of a customer (客户等级变更记录)."""
+    """One line per tier change of a customer (客户分级变更记录)."""
 
     _name = "res.partner.tier.history"
     _inherit = ["sale.customer.integrity.mixin"]
