@@ -5,23 +5,25 @@
 #   scripts/start.sh               set up (first time) and serve in the foreground (Ctrl-C stops)
 #   scripts/start.sh --background  serve in the background (stop with scripts/stop.sh)
 #   scripts/start.sh --update      also update the three addons (after pulling new code)
-#   scripts/start.sh --lang zh_CN  when the database is created: load this language first, so
-#                                  the demo is told in it (Chinese users, chatter, SLA names)
+#   scripts/start.sh --lang en_US  when the database is created: the demo's language (default
+#                                  zh_CN, CM_LANG: loaded first, so that the demo is told in
+#                                  it: Chinese customers and users, chatter, SLA names); en_US
+#                                  loads no other language
 #
 # Idempotent: a second run reuses the virtualenv/Odoo, the PostgreSQL cluster and the database.
 # Environment: CM_DB (database, default customer_mgmt), CM_HTTP_PORT (default 8069),
 # ODOO_PYTHON, ODOO_RC, PGHOST/PGPORT/PGUSER/PGPASSWORD (see README, "Configuration").
 source "$(dirname "$0")/common.sh"
 
-BACKGROUND=0; UPDATE=0; LOAD_LANG=""
+BACKGROUND=0; UPDATE=0; LOAD_LANG="${CM_LANG:-zh_CN}"; LANG_GIVEN=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --background) BACKGROUND=1 ;;
         --update) UPDATE=1 ;;
         --lang) [ -n "${2:-}" ] || cm_die "--lang needs a language code, e.g. zh_CN"
-                LOAD_LANG="$2"; shift ;;
-        --lang=*) LOAD_LANG="${1#--lang=}" ;;
-        -h|--help) sed -n 2,13p "$0"; exit 0 ;;
+                LOAD_LANG="$2"; LANG_GIVEN=1; shift ;;
+        --lang=*) LOAD_LANG="${1#--lang=}"; LANG_GIVEN=1 ;;
+        -h|--help) sed -n 2,15p "$0"; exit 0 ;;
         *) cm_die "unknown option $1 (see --help)" ;;
     esac
     shift
@@ -55,10 +57,11 @@ if cm_modules_installed "$DB" sale_customer_mgmt key_account after_sales 2>/dev/
     else
         cm_log "database $DB is ready (addons installed); reusing it"
     fi
-    [ -z "$LOAD_LANG" ] || cm_log "--lang $LOAD_LANG ignored: it applies when the database is created (another CM_DB, or drop $DB first)"
+    [ "$LANG_GIVEN" = 0 ] || cm_log "--lang $LOAD_LANG ignored: it applies when the database is created (another CM_DB, or drop $DB first)"
 else
     cm_log "installing $ADDONS with demo data into $DB${LOAD_LANG:+ in $LOAD_LANG} (first run: a few minutes; log: $LOG)"
     # the language is loaded before the addons install, so their demo stories find it active
+    [ "$LOAD_LANG" != en_US ] || LOAD_LANG=""
     cm_odoo -d "$DB" -i "$ADDONS" ${LOAD_LANG:+--load-language "$LOAD_LANG"} --stop-after-init \
         --http-port "$PORT" --logfile "$LOG" \
         || { tail -30 "$LOG" >&2; cm_die "installation failed, see $LOG"; }
