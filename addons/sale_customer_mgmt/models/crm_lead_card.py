@@ -84,6 +84,21 @@ class CrmLead(models.Model):
         store=True,
     )
 
+    def init(self):
+        """Colour the cards of the leads that exist when the addon is
+        installed, untracked.
+
+        The new columns are computed for every existing lead; tracked, each
+        lead would get a chatter message "Card Colour: → Green", with the
+        label in the language of the installation's context (English for a
+        data file, whatever the users read). Giving a lead its first colour
+        is not a change of the card."""
+        res = super().init()
+        untracked = self.with_context(mail_notrack=True)
+        for name in ("card_color", "heat_grade"):
+            untracked._recompute_field(self._fields[name])
+        return res
+
     @api.depends("probability", "stage_id.is_won")
     def _compute_card_color(self):
         for lead in self:

@@ -150,3 +150,49 @@ class TestCrmCard(TransactionCase):
             self.assertEqual(
                 self._review_activities(lead).date_deadline, date(2026, 3, 21)
             )
+
+    def test_cards_of_existing_leads_coloured_untracked_at_install(self):
+        """Installing the addon colours the cards of the leads that exist
+        (the new column computed for each): no chatter message per lead."""
+        won = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        leads = self.env["crm.lead"].create(
+            [
+                {"name": "Existing lead", "type": "opportunity"},
+                {"name": "Existing won lead", "type": "opportunity"},
+            ]
+        )
+        leads[1].stage_id = won
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # their creation
+        # as the installation finds them: the column empty, to be computed
+        self.env.cr.execute(
+            "UPDATE crm_lead SET card_color = NULL WHERE id IN %s", [tuple(leads.ids)]
+        )
+        leads.invalidate_recordset(["card_color"])
+        self.env.add_to_compute(leads._fields["card_color"], leads)
+        self.env["crm.lead"].init()
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.assertEqual(leads.mapped("card_color"), ["green", "red"])
+        tracked = self.env["mail.tracking.value"].search(
+            [
+                ("mail_message_id.model", "=", "crm.lead"),
+                ("mail_message_id.res_id", "in", leads.ids),
+                ("field_id.name", "=", "card_color"),
+            ]
+        )
+        self.assertFalse(tracked)
+        # a change of colour afterwards is tracked
+        leads[0].write({"card_color": "yellow", "heat_grade": "c"})
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.assertEqual(
+            tracked.search(
+                [
+                    ("mail_message_id.model", "=", "crm.lead"),
+                    ("mail_message_id.res_id", "in", leads.ids),
+                    ("field_id.name", "=", "card_color"),
+                ]
+            ).mapped("new_value_char"),
+            [leads[0]._fields["card_color"].convert_to_export("yellow", leads[0])],
+        )
