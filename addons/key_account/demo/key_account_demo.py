@@ -33,6 +33,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.exceptions import UserError
 
+from odoo.addons.sale_customer_mgmt.demo.generator import retell_creation_messages
+
 SALES = "sale_customer_mgmt"
 # the language of the demo's people, when the database has it
 DEMO_LANG = "zh_CN"
@@ -121,6 +123,8 @@ def tell_story(env):
     # like the people of the sales demo: Chinese when the database has it
     if env.lang == DEMO_LANG:
         env.ref(KA_MANAGER).partner_id.lang = DEMO_LANG
+    # the creation messages of the data file's records, in Chinese too
+    retell_creation_messages(env)
 
 
 def story_env(env):

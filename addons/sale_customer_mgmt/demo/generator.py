@@ -20,6 +20,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup, escape
 
 from odoo import Command, fields
 
@@ -706,3 +707,58 @@ def load_demo_story(env):
     story._demo_assess_customers()
     story._demo_customer_lang()
     story._demo_score_customers()
+    retell_creation_messages(env)
+
+
+def retell_creation_messages(env):
+    """Write the creation messages of the records created in this
+    transaction in Chinese when the database has zh_CN active (one demo
+    addon's installation is one transaction: its data files, then its
+    ``post_init_hook``, which calls this at the end of its story).
+
+    A data file creates its records without a language: Odoo logs each
+    creation with the sentence in the language of the installing user
+    ("%s 创建") around the model's name read without a language, in English
+    ("Contact 创建"). The sentence is written again, whole, in Chinese.
+    """
+    if not env["res.lang"]._get_code(DEMO_LANG):
+        return
+    messages = env["mail.message"].search(
+        [
+            ("create_date", "=", env.cr.now()),
+            ("message_type", "=", "notification"),
+            ("model", "!=", False),
+            ("res_id", "!=", 0),
+        ]
+    )
+    for message in messages:
+        if message.model not in env or not hasattr(
+            env[message.model], "_creation_message"
+        ):
+            continue
+        record = env[message.model].browse(message.res_id).exists()
+        if not record:
+            continue
+        told = record.with_context(lang=None)._creation_message()
+        retold = record.with_context(lang=DEMO_LANG)._creation_message()
+        body = str(message.body or "")
+        for old, new in ((escape(told), escape(retold)), (told, retold)):
+            if str(old) != str(new) and str(old) in body:
+                message.body = Markup(body.replace(str(old), str(new)))
+                break
+
+
+def forget_address_tracking(env):
+    """Forget the inline addresses of the partners tracked so far in this
+    transaction (to call before it commits, when the demo changed no
+    address).
+
+    The inline address is tracked as text in the reader's language: a
+    partner written as a side effect (a notification's signup token, for
+    instance) in a Chinese context and read again without a language at the
+    commit would show a change "中国 → China" of an address nobody changed.
+    """
+    pending = env.cr.precommit.data.get("mail.tracking.res.partner") or {}
+    for initial_values in pending.values():
+        if initial_values:
+            initial_values.pop("contact_address_inline", None)

@@ -9,6 +9,7 @@ from lxml import etree
 
 from odoo import fields
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import html2plaintext
 from odoo.tools.safe_eval import safe_eval
 
 from ..demo.generator import (
@@ -16,6 +17,8 @@ from ..demo.generator import (
     CUSTOMER_PROFILES,
     DEMO_SEED,
     DemoStory,
+    forget_address_tracking,
+    retell_creation_messages,
 )
 
 MODULE = "sale_customer_mgmt"
@@ -631,3 +634,82 @@ class TestDemoScreens(TransactionCase):
             and node.get("column_invisible") not in ("1", "True")
         ]
         self.assertLessEqual(len(columns), 10, [c.get("name") for c in columns])
+
+
+class TestStoryLanguage(TransactionCase):
+    """With zh_CN active the demo's chatter reads Chinese: the creation
+    messages of the records a data file created (without a language) are
+    written again in Chinese, and an address read in two languages is not a
+    change of address."""
+
+    def _tracked(self, partner, name):
+        return self.env["mail.tracking.value"].search(
+            [
+                ("mail_message_id.model", "=", "res.partner"),
+                ("mail_message_id.res_id", "=", partner.id),
+                ("field_id.name", "=", name),
+            ]
+        )
+
+    def test_creation_messages_retold_in_chinese(self):
+        env = self.env
+        # as a data file creates it: no language
+        partner = (
+            env["res.partner"].with_context(lang=None).create({"name": "测试客户"})
+        )
+        created = partner.message_ids
+        self.assertEqual(len(created), 1)
+        told = created.body
+        retell_creation_messages(env)  # no zh_CN: nothing to retell
+        self.assertEqual(created.body, told)
+        env["res.lang"]._activate_lang("zh_CN")
+        model = env["ir.model"]._get("res.partner")
+        english = model.name
+        model.with_context(lang="zh_CN").name = "联系人"
+        self.assertIn(english, html2plaintext(told))
+        retell_creation_messages(env)
+        retold = html2plaintext(created.body)
+        self.assertIn("联系人", retold)
+        self.assertNotIn(english, retold)
+        self.assertEqual(retold, partner.with_context(lang="zh_CN")._creation_message())
+        # told once: the messages of another transaction are left alone
+        other = env["res.partner"].with_context(lang=None).create({"name": "另一客户"})
+        env.cr.execute(
+            "UPDATE mail_message SET create_date = create_date - interval '1 day'"
+            " WHERE id = %s",
+            [other.message_ids.id],
+        )
+        other.message_ids.invalidate_recordset()
+        retell_creation_messages(env)
+        self.assertIn(english, html2plaintext(other.message_ids.body))
+
+    def test_address_read_in_two_languages_is_no_change(self):
+        env = self.env
+        env["res.lang"]._activate_lang("zh_CN")
+        china = env.ref("base.cn")
+        china.with_context(lang="zh_CN").name = "中国"
+        partners = env["res.partner"].create(
+            [
+                {"name": f"测试机械 {n}", "city": "苏州", "country_id": china.id}
+                for n in (1, 2)
+            ]
+        )
+        env.cr.precommit.run()  # their creation
+        env.invalidate_all()
+        for partner in partners:
+            # written in Chinese (a side effect, say), read in English later
+            partner.with_context(lang="zh_CN").write({"phone": "0512 6080 2000"})
+        env.invalidate_all()
+        # the second one's address is forgotten: the false change is the first's
+        pending = env.cr.precommit.data["mail.tracking.res.partner"]
+        first = pending.pop(partners[0].id)
+        forget_address_tracking(env)
+        pending[partners[0].id] = first
+        env["res.partner"]._track_finalize()
+        # (the false change it avoids: the address in Chinese, then English)
+        false_change = self._tracked(partners[0], "contact_address_inline")
+        self.assertEqual(len(false_change), 1)
+        self.assertIn("中国", false_change.old_value_char)
+        self.assertNotIn("中国", false_change.new_value_char)
+        self.assertFalse(self._tracked(partners[1], "contact_address_inline"))
+        self.assertTrue(self._tracked(partners[1], "phone"))
