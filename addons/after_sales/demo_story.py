@@ -28,6 +28,10 @@ import pytz
 
 from odoo import fields
 
+from odoo.addons.sale_customer_mgmt.demo.generator import (
+    forget_address_tracking,
+    retell_creation_messages,
+)
 from odoo.addons.sale_customer_mgmt.models.sale_customer_integrity_mixin import (
     as_system,
 )
@@ -62,7 +66,8 @@ STORY = [
         "helpdesk_ticket_closed3_demo",
         ["start", "answer", "resolve", "request", ("rate", 4), "visit", "close"],
     ),
-    ("helpdesk_ticket_complaint_demo", ["start"]),
+    # the complaint: escalated when it is recorded, in the story's language
+    ("helpdesk_ticket_complaint_demo", ["complain", "start"]),
 ]
 # the service form as the engineer filled it in: ticket -> (fault and cause,
 # hours on site, spare parts replaced, result, days to the next maintenance)
@@ -199,6 +204,18 @@ def play(env):
     # the sales demo's lost customers: their defector interviews, opened and
     # assigned as the daily cron does it
     env["helpdesk.ticket"]._cron_after_sales_defector_interview()
+    # the customers were notified (their signup token written, in the
+    # engineers' language): no address of theirs changed
+    forget_address_tracking(env)
+    retell_creation_messages(env)
+
+
+def story_env(env):
+    """``env`` in the language of the story: Chinese when the database has
+    zh_CN active, else unchanged (the database's language)."""
+    if env["res.lang"]._get_code(DEMO_LANG):
+        return env(context=dict(env.context, lang=DEMO_LANG))
+    return env
 
 
 def name_slas(env):
@@ -242,6 +259,10 @@ def _play_step(env, name, ticket, step):
         manager.action_after_sales_visit()
     elif step == "close":
         manager.action_after_sales_close()
+    elif step == "complain":
+        # recorded as a complaint: escalated (activities and a note), in the
+        # story's language (the data file creates its records without one)
+        ticket.with_env(story_env(env)).write({"is_complaint": True})
     elif step == "answer":
         _answer_form(env, name, engineer)
     elif step[0] == "rate":

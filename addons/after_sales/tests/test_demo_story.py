@@ -11,6 +11,8 @@ from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.after_sales import demo_story
 
+from .common import AfterSalesCommon
+
 MODULE = "after_sales"
 # two English words in a row: an English sentence or an English gloss
 # ("年度保养 Annual maintenance"); model numbers and alarm codes are fine
@@ -192,3 +194,46 @@ class TestDemoStory(TransactionCase):
         )
         self.assertEqual(bool(lines), self.has_demo)
         self.assertFalse([name for name in lines.mapped("name") if name.isascii()])
+
+    def test_complaint_escalated_in_the_language_of_the_demo(self):
+        """The demo complaint is escalated by the story, in the database's
+        language of the demo: Chinese with zh_CN, English without."""
+        if not self.has_demo:
+            return
+        complaint = self.env.ref(f"{MODULE}.helpdesk_ticket_complaint_demo")
+        self.assertTrue(complaint.is_complaint)
+        self.assertTrue(complaint.complaint_escalated)
+        zh = bool(self.env["res.lang"]._get_code("zh_CN"))
+        escalated = "投诉已升级至：" if zh else "Complaint escalated to: "
+        summary = "客户投诉：" if zh else "Customer complaint: "
+        bodies = [html2plaintext(body) for body in complaint.message_ids.mapped("body")]
+        self.assertEqual(len([b for b in bodies if b.startswith(escalated)]), 1, bodies)
+        self.assertTrue(complaint.activity_ids)
+        for activity in complaint.activity_ids:
+            self.assertTrue(activity.summary.startswith(summary), activity.summary)
+
+
+@tagged("post_install", "-at_install")
+class TestStoryLanguage(AfterSalesCommon):
+    """With zh_CN active the story records the complaint in Chinese: its
+    escalation note and activities, not the English of the data file's
+    context."""
+
+    def test_complaint_recorded_in_chinese(self):
+        env = self.env
+        self.assertEqual(demo_story.story_env(env), env)  # no zh_CN yet
+        self.customer.user_id = self.agent_3
+        ticket = self._ticket(complaint_type="service")
+        self.assertFalse(ticket.complaint_escalated)
+        env["res.lang"]._activate_lang("zh_CN")
+        self.assertEqual(demo_story.story_env(env).lang, "zh_CN")
+        demo_story._play_step(env, "complaint", ticket, "complain")
+        self.assertTrue(ticket.is_complaint)
+        self.assertTrue(ticket.complaint_escalated)
+        bodies = [html2plaintext(body) for body in ticket.message_ids.mapped("body")]
+        names = ", ".join((self.agent_3 | self.manager).mapped("name"))
+        self.assertIn(f"投诉已升级至：{names}", bodies)
+        self.assertFalse([body for body in bodies if "escalated" in body])
+        self.assertEqual(
+            set(ticket.activity_ids.mapped("summary")), {f"客户投诉：{ticket.name}"}
+        )
