@@ -12,3 +12,4 @@ from . import test_cron_concurrency
 from . import test_report_pdf
 from . import test_integrity
 from . import test_demo_story
+from . import test_install
