@@ -3,10 +3,23 @@
 from odoo.tools import SQL
 
 from .demo import generator
+from .tools import create_filled_columns
 
 # Indexes that ``init()`` creates on other modules' tables over their columns:
 # uninstalling drops our columns (and the indexes on them), not these.
 FOREIGN_INDEXES = ("sale_order_confirmed_partner_date_index",)
+# Partner fields with a default, and their SQL type: created filled by
+# pre_init_hook (see tools/columns.py)
+DEFAULT_PARTNER_COLUMNS = {
+    "tier_potential_rating": ("varchar", "0"),
+    "tier_cooperation_rating": ("varchar", "0"),
+}
+
+
+def pre_init_hook(env):
+    """The partner columns with a default created filled, without rewriting
+    every partner row (see ``tools/columns.py``)."""
+    create_filled_columns(env.cr, "res_partner", DEFAULT_PARTNER_COLUMNS)
 
 
 def post_init_hook(env):

@@ -3,7 +3,9 @@
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
-from ..hooks import EMPTY_PARTNER_COLUMNS
+from odoo.addons.sale_customer_mgmt.tests.common import check_default_columns
+
+from ..hooks import DEFAULT_PARTNER_COLUMNS, EMPTY_PARTNER_COLUMNS
 
 
 @tagged("post_install", "-at_install")
@@ -58,3 +60,9 @@ class TestInstallColumns(TransactionCase):
             self.env.add_to_compute(partners._fields[name], partners)
         after = self._stored(partners)
         self.assertEqual(after, before)
+
+    def test_default_columns_are_the_fields_defaults(self):
+        check_default_columns(
+            self, self.env["res.partner"], "key_account", DEFAULT_PARTNER_COLUMNS
+        )
+        self.assertEqual(self.env.ref("base.main_partner").ka_gift_policy, "allowed")

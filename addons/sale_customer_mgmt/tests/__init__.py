@@ -26,3 +26,4 @@ from . import test_cron_concurrency
 from . import test_privacy
 from . import test_integrity
 from . import test_sql_array
+from . import test_install_columns

@@ -4,6 +4,7 @@
 after_sales (import them from ``odoo.addons.sale_customer_mgmt.tests.common``
 or, as ``two_workers``, from ``...tests.workers``)."""
 
+from odoo import models
 from odoo.tests import new_test_user
 
 # the roles of a sales team, as groups of sale_customer_mgmt's tests
@@ -62,3 +63,26 @@ class QueryCountMixin:
             f"{count_few} queries for {few} records, {count_many} for {many}",
         )
         return count_few, count_many
+
+
+def check_default_columns(case, model, module, columns):
+    """``columns`` (``{name: (sql_type, value)}``, created filled by
+    ``module``'s pre_init_hook) are exactly ``model``'s stored fields of
+    ``module`` that have a default, with their column type and default."""
+    defaulted = {
+        name: field
+        for name, field in model._fields.items()
+        if field.store
+        and field.column_type
+        and not field.compute
+        and field.default is not None
+        and module in field._modules
+        and name not in models.MAGIC_COLUMNS
+    }
+    case.assertEqual(set(defaulted), set(columns))
+    for name, (sql_type, value) in columns.items():
+        field = defaulted[name]
+        case.assertEqual(field.column_type[0], sql_type, name)
+        case.assertEqual(
+            field.convert_to_column(field.default(model), model), value, name
+        )
