@@ -29,8 +29,10 @@ import pytz
 from odoo import fields
 
 from odoo.addons.sale_customer_mgmt.demo.generator import (
+    DEMO_LANG,
     forget_address_tracking,
     retell_creation_messages,
+    story_env,
 )
 from odoo.addons.sale_customer_mgmt.models.sale_customer_integrity_mixin import (
     as_system,
@@ -39,7 +41,6 @@ from odoo.addons.sale_customer_mgmt.models.sale_customer_integrity_mixin import 
 from .models.helpdesk_ticket import loop_param
 
 MANAGER = "user_service_manager_demo"
-DEMO_LANG = "zh_CN"
 # ticket (xmlid without module) -> its steps after creation, in order;
 # ("rate", n): the customer answers the feedback request with n stars
 STORY = [
@@ -208,14 +209,6 @@ def play(env):
     # engineers' language): no address of theirs changed
     forget_address_tracking(env)
     retell_creation_messages(env)
-
-
-def story_env(env):
-    """``env`` in the language of the story: Chinese when the database has
-    zh_CN active, else unchanged (the database's language)."""
-    if env["res.lang"]._get_code(DEMO_LANG):
-        return env(context=dict(env.context, lang=DEMO_LANG))
-    return env
 
 
 def name_slas(env):

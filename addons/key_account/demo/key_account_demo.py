@@ -33,11 +33,13 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.exceptions import UserError
 
-from odoo.addons.sale_customer_mgmt.demo.generator import retell_creation_messages
+from odoo.addons.sale_customer_mgmt.demo.generator import (
+    DEMO_LANG,
+    retell_creation_messages,
+    story_env,
+)
 
 SALES = "sale_customer_mgmt"
-# the language of the demo's people, when the database has it
-DEMO_LANG = "zh_CN"
 # the demo key account manager (key_account_demo.xml)
 KA_MANAGER = "key_account.user_ka_manager_demo"
 # the way each account came to its stage: the account, then its steps
@@ -125,14 +127,6 @@ def tell_story(env):
         env.ref(KA_MANAGER).partner_id.lang = DEMO_LANG
     # the creation messages of the data file's records, in Chinese too
     retell_creation_messages(env)
-
-
-def story_env(env):
-    """``env`` in the language of the story: Chinese when the database has
-    zh_CN active, else unchanged (the database's language)."""
-    if env["res.lang"]._get_code(DEMO_LANG):
-        return env(context=dict(env.context, lang=DEMO_LANG))
-    return env
 
 
 def post_moves(env, partner):

@@ -748,6 +748,14 @@ def retell_creation_messages(env):
                 break
 
 
+def story_env(env):
+    """``env`` in the language of the story: Chinese when the database has
+    zh_CN active, else unchanged (the database's language)."""
+    if env["res.lang"]._get_code(DEMO_LANG):
+        return env(context=dict(env.context, lang=DEMO_LANG))
+    return env
+
+
 def forget_address_tracking(env):
     """Forget the inline addresses of the partners tracked so far in this
     transaction (to call before it commits, when the demo changed no
