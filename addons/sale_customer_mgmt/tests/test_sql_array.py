@@ -1,6 +1,10 @@
 # Copyright 2026 Customer Management Team
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date, datetime
+from decimal import Decimal
+from enum import IntEnum
+
+from markupsafe import Markup
 
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
@@ -60,3 +64,19 @@ class TestSqlArray(TransactionCase):
 
     def test_empty(self):
         self.assertEqual(self._round_trip([], "int"), [])
+
+    def test_subclasses(self):
+        """Values of a subclass of a known type (an int enum, a text
+        subclass such as Markup) or of another type (Decimal) are sent by
+        their value, not by their repr."""
+
+        class Level(IntEnum):
+            HIGH = 3
+
+        self.assertEqual(self._round_trip([Level.HIGH, None], "int"), [3, None])
+        self.assertEqual(
+            self._round_trip([Markup("<b>A</b>")], "varchar"), ["<b>A</b>"]
+        )
+        self.assertEqual(
+            [float(v) for v in self._round_trip([Decimal("1.25")], "numeric")], [1.25]
+        )
