@@ -533,7 +533,9 @@ class ResPartner(models.Model):
         plan_model = self.env["sale.collection.plan"]
         plan_model._flush_for_allocation()
         allocation = plan_model._instalment_allocation_sql(
-            fields.Date.context_today(self), company_ids=self.env.companies.ids
+            fields.Date.context_today(self),
+            company_ids=self.env.companies.ids,
+            partner_ids=partner_ids,
         )
         rows = self.env.execute_query(
             SQL(

@@ -193,7 +193,7 @@ class SaleCollectionPlan(models.Model):
         return {order_id: amount or 0.0 for order_id, amount in rows}
 
     @api.model
-    def _instalment_allocation_sql(self, today, company_ids=None):
+    def _instalment_allocation_sql(self, today, company_ids=None, partner_ids=None):
         """SQL selecting one row per instalment with the paid allocation.
 
         Columns: line_id, plan_id, order_id, partner_id (commercial partner),
@@ -201,10 +201,26 @@ class SaleCollectionPlan(models.Model):
         amount_overdue (order currency) and currency_rate of the order, so
         that callers can convert to the company currency (amount /
         currency_rate). Paid amounts are allocated in due-date order.
+
+        :param partner_ids: commercial partners whose instalments are wanted
+            (None: all). A filter on the result cannot reach through the
+            allocation's window: without it every instalment of the database
+            is allocated, for each batch of the tier recompute.
         """
-        company_filter = SQL("TRUE")
+        plan_filter = SQL("TRUE")
         if company_ids is not None:
-            company_filter = SQL("plan.company_id = ANY(%s)", list(company_ids))
+            plan_filter = SQL("plan.company_id = ANY(%s)", list(company_ids))
+        if partner_ids is not None:
+            # whole plans (the window's partitions), by their order's
+            # customer (the plan's stored copy of it: no join of the orders)
+            plan_filter = SQL(
+                """%s AND plan.partner_id IN (
+                        SELECT buyer.id
+                          FROM res_partner buyer
+                         WHERE buyer.commercial_partner_id = ANY(%s))""",
+                plan_filter,
+                list(partner_ids),
+            )
         return SQL(
             """
             WITH plan_line AS (
@@ -220,7 +236,7 @@ class SaleCollectionPlan(models.Model):
                        ) AS cumulated
                   FROM sale_collection_plan_line line
                   JOIN sale_collection_plan plan ON plan.id = line.plan_id
-                 WHERE %(company_filter)s
+                 WHERE %(plan_filter)s
             ),
             collected AS (%(collected)s),
             allocated AS (
@@ -257,7 +273,7 @@ class SaleCollectionPlan(models.Model):
          LEFT JOIN res_currency currency ON currency.id = so.currency_id
               JOIN res_partner partner ON partner.id = so.partner_id
             """,
-            company_filter=company_filter,
+            plan_filter=plan_filter,
             collected=self._collected_amounts_sql(
                 SQL("sol.order_id IN (SELECT order_id FROM plan_line)")
             ),
@@ -268,7 +284,9 @@ class SaleCollectionPlan(models.Model):
         self.env["sale.collection.plan.line"].flush_model(
             ["plan_id", "date_due", "amount", "sequence"]
         )
-        self.env["sale.collection.plan"].flush_model(["order_id", "company_id"])
+        self.env["sale.collection.plan"].flush_model(
+            ["order_id", "company_id", "partner_id"]
+        )
         self.env["sale.order"].flush_model(
             ["partner_id", "currency_rate", "currency_id"]
         )
