@@ -37,6 +37,13 @@ class KeyAccountStageReport(models.Model):
 
     @property
     def _table_query(self):
+        # LEFT JOIN, not JOIN: every history line has its partner (required,
+        # foreign key with ON DELETE CASCADE), so the rows are the same, and
+        # PostgreSQL drops a LEFT JOIN on a primary key whose columns the query
+        # does not use. A pivot or graph that does not show the manager then
+        # reads the history alone: the record rule already selects the
+        # partners (``partner_id IN (SELECT id FROM res_partner WHERE ...)``);
+        # with an inner join the plan walked the partners a second time.
         return SQL(
             """
             SELECT h.id AS id,
@@ -52,6 +59,6 @@ class KeyAccountStageReport(models.Model):
                    EXTRACT(EPOCH FROM COALESCE(h.date_end, NOW() AT TIME ZONE 'UTC')
                        - h.date_start) / 86400.0 AS avg_duration_days
               FROM key_account_stage_history h
-              JOIN res_partner p ON p.id = h.partner_id
+         LEFT JOIN res_partner p ON p.id = h.partner_id
             """
         )
