@@ -119,7 +119,12 @@ class ResPartner(models.Model):
             .sudo()
             ._read_group(
                 [
-                    ("partner_id", "child_of", accounts.ids),
+                    # the orders of the accounts and of their contacts: the same
+                    # partners as ("partner_id", "child_of", accounts.ids), whose
+                    # orders are then counted under their commercial partner,
+                    # without walking the hierarchy level by level (one query per
+                    # level, the last with every contact's id)
+                    ("partner_id.commercial_partner_id", "in", accounts.ids),
                     ("create_date", ">=", since),
                     ("state", "!=", "cancel"),
                 ],
@@ -223,7 +228,12 @@ class ResPartner(models.Model):
     def _search_ka_at_risk(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on accounts at risk."))
-        accounts = self.search([("is_key_account", "=", True)])
+        # the three columns the signals read of every account, not the
+        # partner's default prefetch group and two of ours (three wide reads)
+        accounts = self.search_fetch(
+            [("is_key_account", "=", True)],
+            ["commercial_partner_id", "is_key_account", "churn_state"],
+        )
         at_risk = accounts.filtered("ka_at_risk")
         if (operator == "=") == value:
             return [("id", "in", at_risk.ids)]

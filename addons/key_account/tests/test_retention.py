@@ -59,6 +59,24 @@ class TestKeyAccountRetention(KeyAccountCommon):
         self.assertEqual(self.account.ka_switching_cost, 3)
         self.assertEqual(self.account.ka_freshness, 3)
 
+    def test_freshness_counts_the_account_contacts_only(self):
+        """Quotations of the account's contacts at any depth, archived ones
+        included, count for the account; those of a subsidiary company (its
+        own commercial partner) do not."""
+        contact = self.env["res.partner"].create(
+            {"name": "Buyer", "parent_id": self.account.id}
+        )
+        assistant = self.env["res.partner"].create(
+            {"name": "Assistant", "parent_id": contact.id}
+        )
+        subsidiary = self.env["res.partner"].create(
+            {"name": "Subsidiary", "parent_id": self.account.id, "is_company": True}
+        )
+        for partner in (self.account, contact, assistant, subsidiary):
+            self._order(partner, self.products[:1], confirm=False)
+        assistant.active = False
+        self.assertEqual(self.account.ka_freshness, 3)
+
     def test_switching_cost_query_count_constant(self):
         for account in self.accounts:
             self._order(account, self.products[:2])
