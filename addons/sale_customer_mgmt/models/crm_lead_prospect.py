@@ -89,9 +89,12 @@ class CrmLead(models.Model):
         tracking=True,
     )
     revisit_interval_days = fields.Integer(string="Revisit Every (Days)")
+    # set by the follow-ups themselves (a note, an activity done, a visit, a
+    # claim from the pool), never by hand: it is the public pool's clock
     last_followup_date = fields.Date(
         default=fields.Date.context_today,
         copy=False,
+        readonly=True,
         help="Last time a salesperson followed this prospect up (note, activity, "
         "visit).",
     )

@@ -346,6 +346,7 @@ class TestLeadIntegrity(IntegrityCommon):
         "stage_id",
         "probability",
         "active",
+        "last_followup_date",
     ]
 
     @classmethod
@@ -363,6 +364,9 @@ class TestLeadIntegrity(IntegrityCommon):
                 {"card_regrade_needed": True},
                 {"man_class": 1},
                 {"explicit_value_score": 100.0},
+                # the public pool's clock: moving it would keep a neglected
+                # prospect out of the pool
+                {"last_followup_date": "2099-01-01"},
             ):
                 self.assertRefused(
                     AccessError,
@@ -373,6 +377,7 @@ class TestLeadIntegrity(IntegrityCommon):
         for vals in (
             {"name": "Pooled", "in_public_pool": True, "user_id": False},
             {"name": "Contacted", "is_contacted": True},
+            {"name": "Followed up", "last_followup_date": "2099-01-01"},
         ):
             with self.assertRaises(AccessError):
                 self.Lead.create(vals)
