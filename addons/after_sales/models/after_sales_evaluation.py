@@ -83,18 +83,17 @@ class AfterSalesEvaluation(models.Model):
             and name != "display_name"
         }
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._scm_check_vals(vals)
-        return super().create(vals_list)
-
     def write(self, vals):
-        self._scm_check_vals(vals)
+        system = self.env.context.get(SYSTEM_WRITE) is SYSTEM_TOKEN
+        if not system:
+            # a user who writes a system field of a confirmed evaluation is
+            # told about the field first; the system's own writes (one per
+            # evaluation of a monthly batch) are checked once, by the mixin
+            self._scm_check_vals(vals)
         # the actions (system token) refresh the rank and the repurchase
         # figures of confirmed evaluations, and reset them to draft
         if (
-            self.env.context.get(SYSTEM_WRITE) is not SYSTEM_TOKEN
+            not system
             and self.filtered(lambda e: e.state == "confirmed")
             and vals.keys() - {"note", "state"}
         ):

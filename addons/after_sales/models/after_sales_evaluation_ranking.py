@@ -38,10 +38,18 @@ class AfterSalesEvaluation(models.Model):
         [("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")], readonly=True, tracking=True
     )
 
-    def _score_components(self, max_count, values=None):
+    def _score_references(self):
+        """(response, resolution) reference hours of the settings."""
+        return (
+            loop_param(self.env, "response_ref_hours", 4.0),
+            loop_param(self.env, "resolution_ref_hours", 24.0),
+        )
+
+    def _score_components(self, max_count, values=None, references=None):
         """Each criterion scaled to 0-100 (see readme/USAGE.md).
 
-        ``values`` (metrics not written yet) take precedence over the fields.
+        ``values`` (metrics not written yet) take precedence over the fields;
+        ``references``: ``_score_references()``, read once for a batch.
         """
         self.ensure_one()
         values = values or {}
@@ -49,8 +57,7 @@ class AfterSalesEvaluation(models.Model):
         def get(fname):
             return values[fname] if fname in values else self[fname]
 
-        response_ref = loop_param(self.env, "response_ref_hours", 4.0)
-        resolution_ref = loop_param(self.env, "resolution_ref_hours", 24.0)
+        response_ref, resolution_ref = references or self._score_references()
         return {
             "volume": 100.0 * get("ticket_count") / max_count if max_count else 0.0,
             "response": 100.0
@@ -77,6 +84,7 @@ class AfterSalesEvaluation(models.Model):
             for name, (key, default) in WEIGHTS.items()
         }
         total_weight = sum(weights.values()) or 1.0
+        references = self._score_references()
         periods = {(e.date_from, e.date_to, e.company_id.id) for e in self}
         if not periods:
             return
@@ -110,7 +118,9 @@ class AfterSalesEvaluation(models.Model):
                 if not vals.get("ticket_count", evaluation.ticket_count):
                     score = 0.0
                 else:
-                    components = evaluation._score_components(max_count, vals)
+                    components = evaluation._score_components(
+                        max_count, vals, references
+                    )
                     score = (
                         sum(weights[k] * components[k] for k in weights) / total_weight
                     )
