@@ -132,12 +132,13 @@ class SaleCustomerIntegrityMixin(models.AbstractModel):
                     number = math.nan
             except (ValueError, OverflowError):
                 number = math.nan
-            label = field._description_string(self.env)
+            # the label (a translation lookup) only for the error: the
+            # engine's and the crons' writes pass here with valid numbers
             if not math.isfinite(number):
                 raise ValidationError(
                     self.env._(
                         "%(field)s must be a number, not %(value)s.",
-                        field=label,
+                        field=field._description_string(self.env),
                         value=repr(value),
                     )
                 )
@@ -147,7 +148,7 @@ class SaleCustomerIntegrityMixin(models.AbstractModel):
                 raise ValidationError(
                     self.env._(
                         "%(field)s must be a whole number, not %(value)s.",
-                        field=label,
+                        field=field._description_string(self.env),
                         value=repr(value),
                     )
                 )
