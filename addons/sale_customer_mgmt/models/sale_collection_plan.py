@@ -224,18 +224,27 @@ class SaleCollectionPlan(models.Model):
         return SQL(
             """
             WITH plan_line AS (
+                -- the order's customer, rate and rounding with the plans
+                -- they belong to (those of the filter only), not joined
+                -- again to every order of the database afterwards
                 SELECT line.id AS line_id,
                        line.plan_id,
                        plan.order_id,
+                       partner.commercial_partner_id AS partner_id,
                        plan.company_id,
                        line.date_due,
                        line.amount,
                        SUM(line.amount) OVER (
                            PARTITION BY line.plan_id
                            ORDER BY line.date_due, line.sequence, line.id
-                       ) AS cumulated
+                       ) AS cumulated,
+                       COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS currency_rate,
+                       COALESCE(currency.rounding, 0.01) AS rounding
                   FROM sale_collection_plan_line line
                   JOIN sale_collection_plan plan ON plan.id = line.plan_id
+                  JOIN sale_order so ON so.id = plan.order_id
+             LEFT JOIN res_currency currency ON currency.id = so.currency_id
+                  JOIN res_partner partner ON partner.id = so.partner_id
                  WHERE %(plan_filter)s
             ),
             collected AS (%(collected)s),
@@ -255,7 +264,7 @@ class SaleCollectionPlan(models.Model):
             SELECT allocated.line_id,
                    allocated.plan_id,
                    allocated.order_id,
-                   partner.commercial_partner_id AS partner_id,
+                   allocated.partner_id,
                    allocated.company_id,
                    allocated.date_due,
                    allocated.amount,
@@ -263,15 +272,12 @@ class SaleCollectionPlan(models.Model):
                    allocated.amount - allocated.amount_paid AS amount_residual,
                    CASE WHEN allocated.date_due < %(today)s
                              AND allocated.amount - allocated.amount_paid
-                                 >= COALESCE(currency.rounding, 0.01) / 2
+                                 >= allocated.rounding / 2
                         THEN allocated.amount - allocated.amount_paid
                         ELSE 0 END AS amount_overdue,
-                   COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS currency_rate,
-                   COALESCE(currency.rounding, 0.01) AS rounding
+                   allocated.currency_rate,
+                   allocated.rounding
               FROM allocated
-              JOIN sale_order so ON so.id = allocated.order_id
-         LEFT JOIN res_currency currency ON currency.id = so.currency_id
-              JOIN res_partner partner ON partner.id = so.partner_id
             """,
             plan_filter=plan_filter,
             collected=self._collected_amounts_sql(
