@@ -10,10 +10,15 @@ ORM what ``write()``/``create()`` would have (``modified``,
 customers' figures elsewhere are recomputed.
 """
 
+import logging
+
 from odoo import api, fields, models
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from ..tools import sql_array
+
+_logger = logging.getLogger(__name__)
 
 # Columns the engine stores, with their SQL types (see _store_tier_results).
 TIER_STORE_COLUMNS = [
@@ -244,7 +249,10 @@ class ResPartner(models.Model):
         for name, ids in changed.items():
             if self.pool.is_modifying_relations(self._fields[name]):
                 self.browse(ids).modified([name], before=True)
-        self.env.execute_query(
+        # a customer changed meanwhile by someone else (serialization
+        # failure) is the recompute's to handle, not an error of the cursor's
+        # log (see _cron_recompute_tiers); any other error is raised as well
+        self.env.cr.execute(
             SQL(
                 """
                 UPDATE res_partner p
@@ -259,7 +267,8 @@ class ResPartner(models.Model):
                 uid=self.env.uid,
                 arrays=arrays,
                 names=SQL(", ").join(SQL.identifier(name) for name in stored_names),
-            )
+            ),
+            log_exceptions=False,
         )
         log_fields = ["tier_scored_date", "write_date", "write_uid"]
         # the database holds newer values than any cache: nothing to flush
@@ -423,7 +432,10 @@ class ResPartner(models.Model):
         and never stage the run twice (see ``customer.tier.figure._start_run``
         and ``_take``): a call that meets the other's work since its
         transaction began does nothing and returns the customers it saw
-        left, so that its caller calls again in a new transaction.
+        left, so that its caller calls again in a new transaction. So does a
+        batch whose customers someone else changed meanwhile (a user, another
+        job): it goes back to the work list and, under Odoo's runner, the job
+        is triggered again instead of being put off to its next day.
 
         :return: number of customers left
         """
@@ -443,12 +455,37 @@ class ResPartner(models.Model):
                     self.env["ir.cron"]._notify_progress(done=0, remaining=0)
                     return 0
             if figure_model._start_run(today) is None:
-                self.env["ir.cron"]._notify_progress(done=0, remaining=left)
-                return max(left, 1)
-        rows = figure_model._take(batch_size)
-        if rows is None:
-            self.env["ir.cron"]._notify_progress(done=0, remaining=left)
-            return max(left, 1)
+                return self._tier_call_again(left)
+        try:
+            # the batch is one unit: its claim, its customers' rows and what
+            # depends on them (the savepoint flushes the SLA of their tickets
+            # before it closes)
+            with self.env.cr.savepoint():
+                rows = figure_model._take(batch_size)
+                if rows is None:
+                    return self._tier_call_again(left)
+                self._tier_score_batch(rows, today)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+            # a user or another job changed one of the batch's customers (or
+            # their tickets) since this transaction began, which REPEATABLE
+            # READ cannot overwrite: the batch goes back to the work list and
+            # is taken again by the next call, in a new transaction. Failing
+            # instead would make Odoo's runner put the job off to tomorrow.
+            _logger.info(
+                "Tier recompute: a customer of the batch changed meanwhile (%s); "
+                "the batch goes back to the work list",
+                error.pgcode,
+            )
+            return self._tier_call_again(left)
+        remaining = figure_model._pending()[0]
+        if not remaining:
+            figure_model._end_run()
+        self.env["ir.cron"]._notify_progress(done=len(rows), remaining=remaining)
+        return remaining
+
+    @api.model
+    def _tier_score_batch(self, rows, today):
+        """Score and store the staged ``rows`` of a batch."""
         by_company = {}
         for row in rows:
             by_company.setdefault(row["company_id"], {})[row["partner_id"]] = row
@@ -457,11 +494,25 @@ class ResPartner(models.Model):
             company = self.env["res.company"].browse(company_id)
             results = scoring._score_figures(figures, company, today=today)
             self._store_tier_results(results, company, "recompute")
-        remaining = figure_model._pending()[0]
-        if not remaining:
-            figure_model._end_run()
-        self.env["ir.cron"]._notify_progress(done=len(rows), remaining=remaining)
-        return remaining
+
+    @api.model
+    def _tier_call_again(self, left):
+        """Nothing done by this call: ask for another one, in a new
+        transaction, and return the customers left (at least 1).
+
+        Odoo's runner puts off to its next interval (tomorrow) a job that
+        reports no progress; a trigger of the job makes a cron thread run it
+        again as soon as it is free."""
+        cron = self.env.ref(
+            "sale_customer_mgmt.ir_cron_recompute_customer_tiers",
+            raise_if_not_found=False,
+        )
+        if cron and self.env.context.get("cron_id") == cron.id:
+            # sudo: the engine schedules its own job again; the job's user
+            # need not manage scheduled actions
+            cron.sudo()._trigger()
+        self.env["ir.cron"]._notify_progress(done=0, remaining=left)
+        return max(left, 1)
 
     def _tier_local_date(self, stamp):
         return fields.Datetime.context_timestamp(self, stamp).date()

@@ -61,3 +61,43 @@ class TestTierCronConcurrency(TransactionCase):
             # a third look: both batches are gone from the list
             env_a.cr.execute("SELECT count(*) FROM customer_tier_figure")
             self.assertEqual(env_a.cr.fetchone()[0], staged - 2 * batch)
+
+    def test_batch_meets_a_concurrent_write(self):
+        """A customer of the batch changed by someone else since the worker's
+        transaction began (a user saving the customer, another job): the
+        batch is not lost and the job is not put off to tomorrow; the batch
+        stays in the work list, the job is triggered again, and the next
+        call, in a new transaction, scores it."""
+        with self._workers() as (env_a, env_b):
+            staged = self._stage(env_a)
+            env_a.cr.execute("SELECT min(partner_id) FROM customer_tier_figure")
+            first = env_a.cr.fetchone()[0]
+            # its stored figures differ from what the engine computes, so the
+            # batch rewrites its row
+            env_a.cr.execute(
+                "UPDATE res_partner SET tier_scored_date = NULL WHERE id = %s",
+                [first],
+            )
+            env_a.cr.commit()
+            # worker A's transaction (and snapshot) begins here
+            env_a.cr.execute("SELECT 1")
+            env_b.cr.execute(
+                "UPDATE res_partner SET write_date = now() WHERE id = %s", [first]
+            )
+            env_b.cr.commit()
+            cron = env_a.ref("sale_customer_mgmt.ir_cron_recompute_customer_tiers")
+            partners = env_a["res.partner"].with_context(cron_id=cron.id)
+            # (and no ERROR in the log: the test runner fails on one)
+            left = partners._cron_recompute_tiers(batch_size=staged)
+            self.assertEqual(left, staged, "nothing done, nothing lost")
+            env_a.cr.execute("SELECT count(*) FROM customer_tier_figure")
+            self.assertEqual(env_a.cr.fetchone()[0], staged)
+            triggers = env_a["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+            self.assertTrue(triggers, "the job runs again as soon as possible")
+            triggers.unlink()
+            env_a.cr.commit()
+            # the next call, in a new transaction, scores the batch
+            self.assertEqual(partners._cron_recompute_tiers(batch_size=staged), 0)
+            env_a.cr.commit()
+            scored = env_a["res.partner"].browse(first)
+            self.assertTrue(scored.tier_scored_date)
